@@ -1,0 +1,44 @@
+"""Where ClassDesk keeps its data: the OS's application-data folder, unless told otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+APP_NAME = "ClassDesk"
+DB_FILE = "classdesk.sqlite3"
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def data_dir() -> Path:
+    """~/.local/share/ClassDesk on Linux, %APPDATA%\\ClassDesk on Windows (roaming=False)."""
+    override = os.environ.get("CLASSDESK_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_url() -> str:
+    env = os.environ.get("CLASSDESK_DB")
+    if env:
+        return env if "://" in env else f"sqlite:///{Path(env).expanduser().resolve()}"
+    return f"sqlite:///{data_dir() / DB_FILE}"
+
+
+def resolve_db_url(url: str | None) -> str:
+    """`--db` takes a URL or a plain file path (taken as SQLite)."""
+    if not url:
+        return default_db_url()
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+def backup_dir_for(db_file: Path) -> Path:
+    return db_file.parent / "backups"
+
+
+def log_dir() -> Path:
+    return data_dir() / "logs"

@@ -1,0 +1,49 @@
+"""What the window needs at start: an open database and a summary of the campaign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.services.campaign import campaign_info, registered_per_point
+from app.services.database import describe, open_database
+from app.services.errors import StartupError
+from db.engine import Database
+
+__all__ = ["PointSummary", "StartupError", "StartupInfo", "start"]
+
+
+@dataclass(frozen=True)
+class PointSummary:
+    name: str
+    target: int
+    note: str
+    registered: int
+
+
+@dataclass(frozen=True)
+class StartupInfo:
+    db_description: str
+    campaign_title: str
+    applicant_count: int
+    points: list[PointSummary]
+    backup_note: str
+    db: Database | None = None
+
+
+def start(db_url: str | None) -> StartupInfo:
+    """Open (create, check, back up, migrate, seed) the database and summarise it.
+
+    Raises StartupError with a Chinese message the window shows as it is.
+    """
+    db = open_database(db_url)
+    info = campaign_info(db)
+    counts = registered_per_point(db, info.id)
+    points = [PointSummary(p.name, p.target, p.note, counts.get(p.id, 0)) for p in info.points]
+    return StartupInfo(
+        db_description=describe(db.url),
+        campaign_title=info.title,
+        applicant_count=sum(counts.values()),
+        points=points,
+        backup_note="",
+        db=db,
+    )

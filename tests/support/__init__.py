@@ -1,0 +1,1 @@
+"""Helpers for tests: real-shaped applicants (valid ID numbers and credit codes)."""
