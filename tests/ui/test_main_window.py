@@ -1,0 +1,288 @@
+"""The main window as a person sees it, fed by a fake startup service."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLibraryInfo, QRect, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tests.ui.fakes import (
+    POINTS_2021,
+    FakeStartup,
+    ShownBox,
+    StartupError,
+    StartupInfo,
+    make_startup_info,
+)
+from ui import main as ui_main
+from ui.errors import make_excepthook
+from ui.main_window import TASKS, MainWindow, PlaceholderPage, settings
+from ui.overview import PointsTableModel
+
+TITLE = "ClassDesk 信用管理师培训报名台 — 2021年度助理信用管理师 南通班"
+NAV = ["概览", "报名录入", "初审与通知", "现场确认", "照片检查", "缴费", "统计", "导出"]
+
+
+@pytest.fixture
+def window(qtbot: QtBot, startup_info: StartupInfo) -> MainWindow:
+    win = MainWindow(startup_info)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_title_names_the_campaign(window: MainWindow) -> None:
+    assert window.windowTitle() == TITLE
+
+
+def test_navigation_lists_overview_and_the_seven_tasks(window: MainWindow) -> None:
+    assert window.nav_labels() == NAV
+    assert [task for task, _ in TASKS] == NAV[1:]
+    assert window.pages.count() == len(NAV)
+    assert window.pages.currentWidget() is window.overview
+
+
+def test_each_task_page_says_it_comes_later(window: MainWindow, qtbot: QtBot) -> None:
+    for row, task in enumerate(NAV[1:], start=1):
+        item = window.nav.item(row)
+        rect = window.nav.visualItemRect(item)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        page = window.pages.currentWidget()
+        assert isinstance(page, PlaceholderPage)
+        assert task in page.message.text()
+        assert "后续版本" in page.message.text()
+    window.show_page("概览")
+    assert window.pages.currentWidget() is window.overview
+
+
+def test_status_bar_shows_database_and_count(window: MainWindow) -> None:
+    texts = [label.text() for label in window.statusBar().findChildren(QLabel)]
+    assert "SQLite：/root/.local/share/ClassDesk/classdesk.sqlite3" in texts
+    assert "已报名 16 人" in texts
+
+
+def test_status_bar_shows_postgresql_host(qtbot: QtBot) -> None:
+    win = MainWindow(make_startup_info(db_description="PostgreSQL：127.0.0.1/test"))
+    qtbot.addWidget(win)
+    assert win.db_label.text() == "PostgreSQL：127.0.0.1/test"
+
+
+def test_overview_table_has_a_row_per_point(window: MainWindow) -> None:
+    table = window.overview.table
+    model = table.model()
+    assert model.rowCount() == len(POINTS_2021) == 22
+    assert isinstance(window.overview.model, PointsTableModel)
+    first = [model.index(0, col).data() for col in range(model.columnCount())]
+    assert first == ["市委编办", 2, 0, 2, "本单位或事业单位等"]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["报名点", "目标人数（不少于）", "已报名", "还差", "备注"]
+    by_name = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+    assert model.index(by_name["崇川区"], PointsTableModel.COL_GAP).data() == "已达标"
+    assert model.index(by_name["如皋市"], PointsTableModel.COL_GAP).data() == 9
+    summary = window.overview.summary_label.text()
+    assert "16" in summary and "118" in summary  # 全市合计 118
+
+
+def test_overview_sorts_by_target_numerically(window: MainWindow) -> None:
+    table = window.overview.table
+    table.sortByColumn(PointsTableModel.COL_TARGET, Qt.SortOrder.DescendingOrder)
+    model = table.model()
+    targets = [model.index(r, PointsTableModel.COL_TARGET).data() for r in range(6)]
+    assert targets == [12] * 6
+
+
+def test_overview_rows_follow_the_startup_info(qtbot: QtBot) -> None:
+    info = make_startup_info(registered={}, applicant_count=0, backup_note="已备份到 /tmp/x")
+    info = StartupInfo(**{**info.__dict__, "points": info.points[:3]})
+    win = MainWindow(info)
+    qtbot.addWidget(win)
+    assert win.overview.table.model().rowCount() == 3
+    assert win.overview.backup_label.text() == "已备份到 /tmp/x"
+    assert win.count_label.text() == "已报名 0 人"
+
+
+def test_geometry_is_restored_from_settings(qtbot: QtBot, startup_info: StartupInfo) -> None:
+    first = MainWindow(startup_info)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.setGeometry(QRect(30, 40, 700, 500))  # offscreen screen is 800×600
+    first.close()  # saves
+    assert settings().contains("main_window/geometry")
+
+    second = MainWindow(startup_info)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 500)
+
+
+def test_settings_are_kept_out_of_the_real_home(sandbox_home: Path) -> None:
+    path = Path(settings().fileName())
+    assert path.is_relative_to(sandbox_home), path
+    assert os.environ["HOME"] == str(sandbox_home)
+
+
+def test_qt_chinese_translation_gives_standard_buttons_in_chinese(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert ui_main.install_chinese_translation(app), QLibraryInfo.path(
+        QLibraryInfo.LibraryPath.TranslationsPath
+    )
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    qtbot.addWidget(buttons)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert ok.text().replace("&", "").startswith("确定")
+    assert cancel.text().replace("&", "").startswith("取消")
+
+
+def test_open_database_returns_the_service_info(fake_startup: FakeStartup) -> None:
+    info = ui_main.open_database("sqlite:///x.sqlite3")
+    assert info is fake_startup.info
+    assert fake_startup.calls == ["sqlite:///x.sqlite3"]
+
+
+def test_startup_error_shows_a_chinese_message_box(
+    qapp: QApplication, fake_startup: FakeStartup, message_boxes: list[ShownBox]
+) -> None:
+    fake_startup.error = StartupError(
+        "数据库文件 /mnt/share/classdesk.sqlite3 无法打开：网络共享拒绝访问。"
+        "请检查共享文件夹是否已连接，或用 --db 指定本机的数据库。"
+    )
+    hook_before = sys.excepthook
+    assert ui_main.run(["classdesk"], "/mnt/share/classdesk.sqlite3") == 1
+    assert sys.excepthook is hook_before  # run() puts back whatever hook it found
+    assert len(message_boxes) == 1
+    box = message_boxes[0]
+    assert box.title == "ClassDesk 无法启动"
+    assert "网络共享拒绝访问" in box.text
+    assert box.icon == QMessageBox.Icon.Critical
+    assert "Traceback" not in box.text
+    assert fake_startup.calls == ["/mnt/share/classdesk.sqlite3"]
+
+
+def test_unexpected_startup_failure_is_reported_in_chinese_and_logged(
+    qapp: QApplication, fake_startup: FakeStartup, message_boxes: list[ShownBox]
+) -> None:
+    fake_startup.error = RuntimeError("database disk image is malformed")
+    assert ui_main.open_database(None) is None
+    (box,) = message_boxes
+    assert box.title == "ClassDesk 无法启动"
+    assert "意外错误" in box.text
+    assert "database disk image is malformed" in box.text
+    assert "Traceback" in box.details  # behind 显示详细信息, not in the message
+    log_path = _log_file()
+    assert "database disk image is malformed" in log_path.read_text(encoding="utf-8")
+
+
+def test_missing_startup_service_is_a_dialog_not_a_traceback(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, message_boxes: list[ShownBox]
+) -> None:
+    def broken() -> None:
+        raise ModuleNotFoundError("No module named 'app.services.startup'")
+
+    monkeypatch.setattr(ui_main, "load_startup_service", broken)
+    assert ui_main.open_database(None) is None
+    assert message_boxes[0].title == "ClassDesk 无法启动"
+
+
+def test_excepthook_shows_chinese_dialog_and_logs_traceback(
+    qapp: QApplication, message_boxes: list[ShownBox], tmp_path: Path
+) -> None:
+    from ui.errors import setup_logging
+
+    log_path = setup_logging()
+    assert log_path is not None
+    hook = make_excepthook(log_path)
+    try:
+        raise ZeroDivisionError("division by zero in fee total")
+    except ZeroDivisionError as exc:
+        hook(type(exc), exc, exc.__traceback__)
+    (box,) = message_boxes
+    assert box.title == "ClassDesk 出错了"
+    assert "意外错误" in box.text and str(log_path) in box.text
+    assert "ZeroDivisionError" not in box.text
+    logged = log_path.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "division by zero in fee total" in logged
+
+
+def _log_file() -> Path:
+    for handler in logging.getLogger("classdesk").handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.flush()
+            return Path(handler.baseFilename)
+    raise AssertionError("no log file handler")
+
+
+def test_window_renders(window: MainWindow, tmp_path: Path) -> None:
+    """Grab the window as a picture; CLASSDESK_SCREENSHOT_DIR keeps it for a person to look at."""
+    image = window.grab()
+    assert not image.isNull() and image.width() >= 800
+    out_dir = Path(os.environ.get("CLASSDESK_SCREENSHOT_DIR") or tmp_path)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    assert image.save(str(out_dir / "cd_main.png"))
+    window.show_page("照片检查")
+    assert window.grab().save(str(out_dir / "cd_placeholder.png"))
+
+
+def test_exception_in_a_slot_reaches_the_chinese_dialog(
+    qtbot: QtBot, message_boxes: list[ShownBox]
+) -> None:
+    """Qt reports a slot's exception through sys.excepthook: the installed hook gets it."""
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.errors import install_excepthook, setup_logging
+
+    button = QPushButton("保存")
+    qtbot.addWidget(button)
+
+    def broken_slot() -> None:
+        raise KeyError("applicant 0042")
+
+    button.clicked.connect(broken_slot)
+    previous = install_excepthook(setup_logging())
+    try:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    finally:
+        sys.excepthook = previous
+    (box,) = message_boxes
+    assert box.title == "ClassDesk 出错了"
+    assert "applicant 0042" in box.details and "KeyError" not in box.text
+
+
+def test_run_opens_the_window_and_closes_the_database(
+    qapp: QApplication, fake_startup: FakeStartup
+) -> None:
+    class FakeDatabase:
+        disposed = False
+
+        def dispose(self) -> None:
+            self.disposed = True
+
+    database = FakeDatabase()
+    fake_startup.info = make_startup_info()
+    object.__setattr__(fake_startup.info, "db", database)  # the real StartupInfo carries it
+    seen: list[str] = []
+
+    def close_the_window() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                seen.append(widget.windowTitle())
+                widget.close()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, close_the_window)
+    assert ui_main.run(["classdesk"], None) == 0
+    assert seen == [TITLE]
+    assert database.disposed
+    assert QApplication.applicationName() == "ClassDesk"
+    assert QApplication.organizationName() == "NantongCreditOffice"
