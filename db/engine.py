@@ -76,5 +76,17 @@ class Database:
                 session.rollback()
                 raise
 
+    def refresh_statistics(self) -> None:
+        """Give the query planner current table statistics (ANALYZE)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def dispose(self) -> None:
+        if self.is_sqlite:
+            # SQLite's advice for long-lived connections: re-analyse what needs it on close.
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # closing must not fail over a planner hint
+                pass
         self.engine.dispose()

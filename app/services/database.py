@@ -118,3 +118,16 @@ def _connect_message(url: str, e: DBAPIError) -> str:
             "或去掉 --db 参数改用本机数据库。"
         )
     return f"无法打开数据库（{where}）：{detail}。"
+
+
+def daily_backup(db: Database) -> Path | None:
+    """The day's backup if it has not been taken yet (the window calls this hourly, so a
+    program left open for days still gets one per day). PostgreSQL: nothing to do here."""
+    path = sqlite_file.sqlite_path(db.url)
+    if path is None:
+        return None
+    try:
+        return backup.maybe_daily_backup(path)
+    except Exception as e:  # a failed backup is logged, never fatal for the desk
+        log.warning("daily backup failed: %s", e)
+        return None

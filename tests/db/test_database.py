@@ -219,3 +219,18 @@ def test_startup_summary(sqlite_url):
     assert {p.name: p.registered for p in info.points}["崇川区"] == 4
     assert info.db is not None
     info.db.dispose()
+
+
+def test_daily_backup_from_a_running_program(sqlite_url):
+    from app.services.database import daily_backup
+
+    db = open_database(sqlite_url, take_backups=False, daily_backup=False)
+    path = _file(sqlite_url)
+    ApplicantService(db, "测试").create(applicant("张三"))
+    first = daily_backup(db)
+    assert first is not None and first.exists()
+    assert daily_backup(db) is None  # once a day
+    assert [b.reason for b in backup.list_backups(path)] == ["daily"]
+    with sqlite3.connect(first) as b:
+        assert b.execute("SELECT name FROM applicant").fetchall() == [("张三",)]
+    db.dispose()

@@ -242,3 +242,9 @@ def test_individual_registration_needs_no_employer(svc):
     with svc.db.read() as s:
         js = s.execute(text("SELECT changes_json FROM history")).scalar_one()
     assert json.loads(js)["registration_type"] == [None, "2 个人报名"]
+
+
+def test_search_count_matches_search_without_limit(svc, people):
+    for query, kw in [("", {}), ("zs", {}), ("张", {}), ("", {"has_problems": True})]:
+        assert svc.search_count(query, **kw) == len(svc.search(query, limit=None, **kw))
+    assert len(svc.search("", limit=2)) == 2 and svc.search_count("") == 6
