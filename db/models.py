@@ -113,6 +113,8 @@ class Applicant(Base):
         Index("ix_applicant_campaign_mobile", "campaign_id", "mobile"),
         Index("ix_applicant_campaign_point", "campaign_id", "point_id"),
         Index("ix_applicant_campaign_employer", "campaign_id", "employer"),
+        # "Any part of the ID number or mobile" is one narrow scan of this index.
+        Index("ix_applicant_campaign_idno_mobile", "campaign_id", "id_number", "mobile"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -498,7 +498,6 @@ class ApplicantService:
                 Applicant.error_count, Applicant.warning_count, Applicant.problems_json,
             )
             .outerjoin(RegistrationPoint, RegistrationPoint.id == Applicant.point_id)
-            .where(Applicant.campaign_id == self.campaign_id)
         )
         stmt = self._filtered(stmt, query, point_id, status, has_problems)
         stmt = stmt.order_by(Applicant.serial_no)
@@ -513,15 +512,17 @@ class ApplicantService:
 
     def _filtered(self, stmt: Any, query: str, point_id: int | None,
                   status: ApplicantStatus | None, has_problems: bool | None) -> Any:
-        """The list's search text and filters, shared by `search` and `search_count`."""
+        """The campaign, the list's search text and its filters, for `search` and
+        `search_count`."""
         q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
         if q:
-            # Drive the query from the (few) matching ids. Without statistics SQLite
-            # would rather walk the whole (campaign_id, serial_no) index to avoid a sort;
-            # the unary "+ 0" takes campaign_id out of index choice (an SQLite idiom,
-            # harmless elsewhere).
+            # Drive the query from the (few) matching ids. SQLite would rather walk a
+            # campaign_id index to avoid a sort; the unary "+ 0" takes campaign_id out of
+            # index choice (an SQLite idiom, harmless elsewhere).
             stmt = stmt.where(Applicant.id.in_(self._matching_ids(q)))
             stmt = stmt.where((Applicant.campaign_id + 0) == self.campaign_id)
+        else:
+            stmt = stmt.where(Applicant.campaign_id == self.campaign_id)
         if point_id is not None:
             stmt = stmt.where(Applicant.point_id == point_id)
         if status is not None:
@@ -546,15 +547,26 @@ class ApplicantService:
                                                 A.serial_no == int(digits)))
             if len(digits) == 18:  # a whole ID number: the unique index answers at once
                 parts.append(select(A.id).where(A.campaign_id == cid, A.id_number == digits))
-            else:
-                parts.append(select(A.id).where(A.campaign_id == cid,
-                                                A.id_number.contains(digits, autoescape=True)))
-            if digits.isdigit() and len(digits) <= 11:  # longer cannot be part of a mobile
-                parts.append(select(A.id).where(A.campaign_id == cid,
-                                                A.mobile.contains(digits, autoescape=True)))
+            elif len(digits) >= 5:
+                # Four digits or fewer are a 报名序号 being typed: as part of an ID or a
+                # phone they would match thousands. Longer: one scan of the narrow
+                # (campaign_id, id_number, mobile) index finds both.
+                parts.append(select(A.id).where(
+                    A.campaign_id == cid,
+                    or_(A.id_number.contains(digits, autoescape=True),
+                        A.mobile.contains(digits, autoescape=True)),
+                ))
         else:
-            parts.append(select(A.id).where(A.campaign_id == cid,
-                                            A.name.contains(q, autoescape=True)))
+            # Name: a prefix is an index range; any other part (珊 in 张珊珊, 买买提) needs
+            # a scan of the name index, worth it only from two characters on.
+            if self.db.is_sqlite:  # binary collation: code-point order, an index range
+                starts = and_(A.name >= q, A.name < q + "\U0010ffff")
+            else:  # a locale collation may not sort U+10FFFF last: LIKE 'q%' is exact
+                starts = A.name.startswith(q, autoescape=True)
+            parts.append(select(A.id).where(A.campaign_id == cid, starts))
+            if len(q) >= 2:
+                parts.append(select(A.id).where(A.campaign_id == cid,
+                                                A.name.contains(q, autoescape=True)))
             low = q.lower()
             if low.isascii() and low.isalpha():
                 # A range on the key index alone; joining applicant here made SQLite
@@ -595,9 +607,7 @@ class ApplicantService:
         has_problems: bool | None = None,
     ) -> int:
         """How many applicants `search` would find without its limit (the list's 共 N 人)."""
-        stmt = select(func.count()).select_from(Applicant).where(
-            Applicant.campaign_id == self.campaign_id
-        )
+        stmt = select(func.count()).select_from(Applicant)
         stmt = self._filtered(stmt, query, point_id, status, has_problems)
         with self.db.read() as s:
             return int(s.scalar(stmt) or 0)

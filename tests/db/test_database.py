@@ -234,3 +234,30 @@ def test_daily_backup_from_a_running_program(sqlite_url):
     with sqlite3.connect(first) as b:
         assert b.execute("SELECT name FROM applicant").fetchall() == [("张三",)]
     db.dispose()
+
+
+def test_an_older_database_is_backed_up_then_migrated(sqlite_url):
+    from alembic import command
+
+    _fill(sqlite_url, 3)
+    path = _file(sqlite_url)
+    db = open_database(sqlite_url, take_backups=False)
+    cfg = migrate._config()
+    with db.engine.begin() as conn:  # make it look like a database from the first release
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    db.dispose()
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+    db = open_database(sqlite_url, take_backups=False, daily_backup=False)
+    assert migrate.current_revision(db.engine) == migrate.head_revision()
+    kept = [b for b in backup.list_backups(path) if b.reason == "before-migrate"]
+    assert len(kept) == 1
+    with sqlite3.connect(kept[0].path) as b:
+        assert b.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert b.execute("SELECT count(*) FROM applicant").fetchone()[0] == 3
+    with db.read() as s:
+        names = s.execute(text("SELECT name FROM sqlite_master WHERE type='index'")).scalars()
+        assert "ix_applicant_campaign_idno_mobile" in set(names)
+    db.dispose()
