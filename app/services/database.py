@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from app.services import backup
 from app.services.campaign import ensure_default_campaign
 from app.services.errors import StartupError
-from app.services.paths import resolve_db_url
+from app.services.paths import data_dir, ensure_private_dir, resolve_db_url
 from db import migrate, sqlite_file
 from db.engine import Database
 
@@ -46,6 +46,8 @@ def open_database(
         _check_sqlite_file(path)
         existed = path.exists() and path.stat().st_size > 0
         try:
+            if path.parent == data_dir():
+                ensure_private_dir(path.parent)
             sqlite_file.prepare_file(path)
         except OSError as e:
             raise StartupError(

@@ -41,4 +41,15 @@ def backup_dir_for(db_file: Path) -> Path:
 
 
 def log_dir() -> Path:
-    return data_dir() / "logs"
+    return ensure_private_dir(data_dir() / "logs")
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and the app-data folder above it) readable by the owner only: they
+    hold personal data (the database, its backups, logs that may quote a name)."""
+    base = data_dir()
+    for p in (base, path):
+        p.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix" and (p == base or base in p.parents):
+            os.chmod(p, 0o700)
+    return path

@@ -261,3 +261,17 @@ def test_an_older_database_is_backed_up_then_migrated(sqlite_url):
         names = s.execute(text("SELECT name FROM sqlite_master WHERE type='index'")).scalars()
         assert "ix_applicant_campaign_idno_mobile" in set(names)
     db.dispose()
+
+
+def test_the_app_data_folder_is_private(tmp_path, monkeypatch):
+    from app.services.paths import default_db_url, log_dir
+
+    home = tmp_path / "share" / "ClassDesk"
+    monkeypatch.setenv("CLASSDESK_DATA_DIR", str(home))
+    monkeypatch.delenv("CLASSDESK_DB", raising=False)
+    logs = log_dir()  # the window sets up logging before it opens the database
+    db = open_database(default_db_url())
+    db.dispose()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    assert stat.S_IMODE(logs.stat().st_mode) == 0o700
+    assert stat.S_IMODE((home / "classdesk.sqlite3").stat().st_mode) == 0o600
