@@ -53,9 +53,14 @@ def _operator(args: argparse.Namespace) -> str:
         return "命令行"
 
 
+_opened: list[Database] = []
+
+
 def _open(args: argparse.Namespace) -> Database:
     # The window takes a backup at every start; commands only the day's first one.
-    return open_database(args.db, take_backups=False)
+    db = open_database(args.db, take_backups=False)
+    _opened.append(db)
+    return db
 
 
 def _width(s: str) -> int:
@@ -216,8 +221,25 @@ def _sqlite_file(args: argparse.Namespace) -> Path:
     return path
 
 
+def cmd_check_db(args: argparse.Namespace) -> int:
+    path = _sqlite_file(args)
+    if not path.exists():
+        print(f"找不到数据库文件 {path}。", file=sys.stderr)
+        return 1
+    problems = sqlite_file.integrity_problems(path)
+    if problems:
+        print(f"数据库 {path} 完整性检查未通过：", file=sys.stderr)
+        for p in problems[:20]:
+            print(f"  {p}", file=sys.stderr)
+        print("请用最近的备份恢复：python -m app backups 查看，python -m app restore 备份文件。",
+              file=sys.stderr)
+        return 1
+    print(f"数据库 {path} 完整性检查通过（PRAGMA integrity_check）。")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    _open(args).dispose()
+    _open(args)
     dest = backups.take_backup(_sqlite_file(args), "manual")
     print(f"已备份到 {dest}")
     return 0
@@ -246,6 +268,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             return 1
     safety = backups.restore_backup(path, source)
     db = open_database(str(path), take_backups=False)  # migrates an older backup
+    _opened.append(db)
     svc = ApplicantService(db, _operator(args))
     print(f"已从 {source} 恢复，现有学员 {svc.count()} 人。")
     if safety:
@@ -286,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck = add("check", "逐一校验全部学员并列出问题（有错误时退出码为1）")
     ck.add_argument("--errors-only", action="store_true", help="只列错误，不列提醒")
     ck.set_defaults(func=cmd_check)
+    add("check-db", "完整检查数据库文件（PRAGMA integrity_check）").set_defaults(func=cmd_check_db)
     add("backup", "立即备份数据库").set_defaults(func=cmd_backup)
     add("backups", "列出已有备份").set_defaults(func=cmd_backups)
     rs = add("restore", "用备份文件恢复数据库（当前内容先自动备份）")
@@ -314,3 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    finally:
+        # Closing checkpoints the WAL into the database file and drops the -wal/-shm.
+        while _opened:
+            _opened.pop().dispose()

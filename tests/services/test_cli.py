@@ -130,3 +130,14 @@ def test_python_dash_m_app_runs_the_cli(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "南通班" in p.stdout
     assert (tmp_path / "env.sqlite3").exists()  # CLASSDESK_DB chose the database
+
+
+def test_check_db_runs_the_full_integrity_check(capsys, dbfile):
+    run(capsys, "demo", "--count", "20", "--db", dbfile)
+    code, out, _ = run(capsys, "check-db", "--db", dbfile)
+    assert code == 0 and "完整性检查通过" in out
+    data = bytearray(Path(dbfile).read_bytes())
+    data[4096 * 2 : 4096 * 4] = os.urandom(4096 * 2)  # damage pages, keep the header
+    Path(dbfile).write_bytes(bytes(data))
+    code, _, err = run(capsys, "check-db", "--db", dbfile)
+    assert code == 1 and "未通过" in err and "restore" in err
