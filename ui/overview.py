@@ -102,15 +102,11 @@ class OverviewPage(QWidget):
         self.setObjectName("overviewPage")
 
         title = QLabel(f"<h2>{html.escape(info.campaign_title)}</h2>")
-        total_target = sum(p.target for p in info.points)
-        self.summary_label = QLabel(
-            f"已报名 <b>{info.applicant_count}</b> 人；"
-            f"{len(info.points)} 个报名点，目标合计不少于 <b>{total_target}</b> 人。"
-        )
+        self.summary_label = QLabel()
         self.summary_label.setObjectName("summaryLabel")
 
         self.model = PointsTableModel(self)
-        self.model.set_rows(info.points)
+        self.set_points(info.points, info.applicant_count)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
@@ -141,3 +137,12 @@ class OverviewPage(QWidget):
             layout.addWidget(self.backup_label)
         layout.addWidget(QLabel("各报名点培训计划目标（附件1）："))
         layout.addWidget(self.table, 1)
+
+    def set_points(self, points: Sequence[PointSummary], applicant_count: int) -> None:
+        """Show these points' counts (after applicants were saved or deleted)."""
+        total_target = sum(p.target for p in points)
+        self.summary_label.setText(
+            f"已报名 <b>{applicant_count}</b> 人；"
+            f"{len(points)} 个报名点，目标合计不少于 <b>{total_target}</b> 人。"
+        )
+        self.model.set_rows(points)

@@ -1,0 +1,600 @@
+"""The applicant list: one search box, three filters, a table over ApplicantService.search."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QCollatorSortKey,
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import ApplicantStatus
+from app.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from app.services.applicants import ApplicantRow, ApplicantService
+
+_Index = QModelIndex | QPersistentModelIndex
+
+SEARCH_PLACEHOLDER = "搜索：姓名、身份证号、手机、报名序号或拼音首字母（如 zs）"
+ALL = "全部"
+# More rows than a person reads; beyond this the count label asks for a narrower search.
+ROW_LIMIT = 1000
+# textChanged restarts this single-shot timer: 0 ms runs the search as soon as the typed
+# key's events are handled, yet folds a paste or a held key into one search.
+SEARCH_DELAY_MS = 0
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class ApplicantTableModel(QAbstractTableModel):
+    """Rows of ApplicantService.search (ApplicantRow tuples; never ORM objects, no photos)."""
+
+    COL_SERIAL = 0
+    COL_NAME = 1
+    COL_GENDER = 2
+    COL_ID_NUMBER = 3
+    COL_POINT = 4
+    COL_EMPLOYER = 5
+    COL_MOBILE = 6
+    COL_STATUS = 7
+    COL_PROBLEMS = 8
+    HEADERS = ("报名序号", "姓名", "性别", "身份证号", "报名点", "工作单位", "手机", "状态", "问题")
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole
+    """A value that sorts right: the serial as a number, problems by errors then warnings."""
+    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    """The applicant's database id (the same in every column)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ApplicantRow] = []
+        self._sort_column = self.COL_SERIAL
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self._collator.setNumericMode(True)
+        self._text_keys: dict[str, QCollatorSortKey] = {}
+        style = QApplication.style()
+        self._error_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+        self._warning_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+    def set_rows(self, rows: Sequence[ApplicantRow]) -> None:
+        """Show these rows (kept in the current sort order)."""
+        ordered = list(rows)
+        if self._sort_column != self.COL_SERIAL or self._sort_order != Qt.SortOrder.AscendingOrder:
+            self._order(ordered)  # the service returns them by 报名序号 already
+        self.beginResetModel()
+        self._rows = ordered
+        self.endResetModel()
+
+    # ------------------------------------------------------------------ sorting
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Reorder the rows by `column`'s SORT_ROLE value, in Python over the plain tuples.
+
+        ApplicantSortProxy calls this instead of Qt's generic sort, which asks data() for
+        both sides of every comparison: ~20,000 calls into Python per 1000 rows, 45–85 ms
+        on each keystroke (measured); this takes about 1 ms.
+        """
+        if column < 0:
+            column, order = self.COL_SERIAL, Qt.SortOrder.AscendingOrder
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old = list(self._rows)
+        self._order(self._rows)
+        new_row = {id(r): i for i, r in enumerate(self._rows)}
+        moved_from = self.persistentIndexList()
+        moved_to = [self.index(new_row[id(old[p.row()])], p.column()) for p in moved_from]
+        self.changePersistentIndexList(moved_from, moved_to)
+        self.layoutChanged.emit()
+
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _order(self, rows: list[ApplicantRow]) -> None:
+        col = self._sort_column
+        key = self._sort_key(col)
+        rows.sort(
+            key=lambda r: (key(r), r.serial_no),
+            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def _sort_key(self, col: int) -> Any:
+        text = self._text_key
+        keys: dict[int, Any] = {
+            self.COL_SERIAL: lambda r: r.serial_no,
+            self.COL_NAME: lambda r: text(r.name),
+            self.COL_GENDER: lambda r: r.gender.code if r.gender is not None else 0,
+            self.COL_ID_NUMBER: lambda r: r.id_number,
+            self.COL_POINT: lambda r: text(r.point_name),
+            self.COL_EMPLOYER: lambda r: text(r.employer),
+            self.COL_MOBILE: lambda r: r.mobile,
+            self.COL_STATUS: lambda r: r.status.code,
+            self.COL_PROBLEMS: lambda r: r.error_count * 1000 + r.warning_count,
+        }
+        return keys[col]
+
+    def _text_key(self, value: str) -> QCollatorSortKey:
+        """Chinese text sorts by pinyin (张 after 李), as a person looks for it."""
+        key = self._text_keys.get(value)
+        if key is None:
+            if len(self._text_keys) > 50_000:
+                self._text_keys.clear()
+            key = self._text_keys[value] = self._collator.sortKey(value)
+        return key
+
+    def append_row(self, row: ApplicantRow) -> None:
+        """One more row at the end, whatever the sort (until the next set_rows)."""
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n)
+        self._rows.append(row)
+        self.endInsertRows()
+
+    def rows(self) -> list[ApplicantRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> ApplicantRow:
+        return self._rows[row]
+
+    def row_of_id(self, applicant_id: int) -> int:
+        """The model row of an applicant, or -1 if it is not in the list."""
+        for i, r in enumerate(self._rows):
+            if r.id == applicant_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every visible cell and role on each paint: the common roles go first.
+        if not index.isValid():
+            return None
+        if role == _DISPLAY:
+            r = self._rows[index.row()]
+            col = index.column()
+            if col == 0:
+                return f"{r.serial_no:04d}"
+            if col == 1:
+                return r.name
+            if col == 2:
+                return r.gender.label if r.gender is not None else ""
+            if col == 3:
+                return r.id_number
+            if col == 4:
+                return r.point_name
+            if col == 5:
+                return r.employer
+            if col == 6:
+                return r.mobile
+            if col == 7:
+                return r.status.label
+            if col == 8:
+                n = r.error_count + r.warning_count
+                return str(n) if n else ""
+            return None
+        if role == _DECORATION:
+            if index.column() != self.COL_PROBLEMS:
+                return None
+            r = self._rows[index.row()]
+            if r.error_count:
+                return self._error_icon
+            if r.warning_count:
+                return self._warning_icon
+            return None
+        if role == self.SORT_ROLE:
+            r = self._rows[index.row()]
+            col = index.column()
+            if col == self.COL_SERIAL:
+                return r.serial_no
+            if col == self.COL_GENDER:
+                return r.gender.code if r.gender is not None else 0
+            if col == self.COL_STATUS:
+                return r.status.code  # the order of the flow, not of the labels
+            if col == self.COL_PROBLEMS:
+                return r.error_count * 1000 + r.warning_count
+            return self.data(index, _DISPLAY)
+        if role == self.ID_ROLE:
+            return self._rows[index.row()].id
+        if role == _TOOLTIP:
+            return self._tooltip(self._rows[index.row()], index.column())
+        if role == _ALIGN and index.column() == self.COL_SERIAL:
+            return _RIGHT
+        return None
+
+    def _tooltip(self, r: ApplicantRow, col: int) -> str | None:
+        if col == self.COL_PROBLEMS:
+            problems = r.problems  # parsed only here: a tooltip is one row at a time
+            if not problems:
+                return "没有发现问题"
+            lines = [f"{p.severity.label}：{html.escape(p.message)}" for p in problems]
+            return "<br>".join(lines)
+        # The two long columns are elided on screen; the tooltip shows them whole.
+        if col == self.COL_EMPLOYER and r.employer:
+            return html.escape(r.employer)
+        if col == self.COL_POINT and r.point_name:
+            return html.escape(r.point_name)
+        return None
+
+
+class ApplicantSortProxy(QSortFilterProxyModel):
+    """The list's sort proxy: sorting is done by the source model in Python (see
+    ApplicantTableModel.sort), and the proxy passes the rows through in that order."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, ApplicantTableModel):
+            # Pass-through. Ascending: with column -1 Qt reverses the rows for Descending.
+            super().sort(-1, Qt.SortOrder.AscendingOrder)
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
+
+    def sort_column(self) -> int:
+        source = self.sourceModel()
+        return source.sort_column() if isinstance(source, ApplicantTableModel) else -1
+
+
+# Default column widths in characters of the list's font (报名序号 … 问题).
+_COLUMN_CHARS = (4.5, 4.5, 2.8, 11.5, 7, 12, 7.5, 5.5, 3.5)
+
+
+class ApplicantListWidget(QWidget):
+    """Search box, filters, the table and a count; tells the page which applicant is chosen."""
+
+    sig_current_changed = Signal(int)
+    """The person moved to another row: that applicant's id, or -1 for no row."""
+    sig_activated = Signal(int)
+    """The person asked to open an applicant (Enter on a row, a double click, or Enter in
+    the search box with exactly one hit): go to the form."""
+    sig_refreshed = Signal(int)
+    """The list was reloaded from the database; the number of rows shown."""
+
+    def __init__(
+        self,
+        service: ApplicantService,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("applicantList")
+        self.service = service
+        self._settings = settings
+        self._quiet = 0  # >0 while the list moves its own selection (refresh, select_id)
+        self._loaded = False
+        self.total = 0
+        self.limited = False
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip(
+            SEARCH_PLACEHOLDER + "\nCtrl+F 回到这里；↓ 进入列表；回车打开唯一的结果"
+        )
+        self.search_edit.installEventFilter(self)
+
+        self.point_combo = QComboBox()
+        self.point_combo.setObjectName("pointFilter")
+        self.point_combo.setToolTip("只看一个报名点")
+        self.point_combo.addItem(f"报名点：{ALL}", None)
+        for point in service.campaign.points:
+            self.point_combo.addItem(point.name, point.id)
+        self.point_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("statusFilter")
+        self.status_combo.setToolTip("只看一种状态")
+        self.status_combo.addItem(f"状态：{ALL}", None)
+        for status in ApplicantStatus:
+            self.status_combo.addItem(status.label, status)
+        self.problems_check = QCheckBox("只看有问题的")
+        self.problems_check.setObjectName("problemsFilter")
+
+        self.model = ApplicantTableModel(self)
+        self.proxy = ApplicantSortProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(ApplicantTableModel.SORT_ROLE)
+
+        self.table = QTableView()
+        self.table.setObjectName("applicantTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(ApplicantTableModel.COL_SERIAL, Qt.SortOrder.AscendingOrder)
+        self.table.installEventFilter(self)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        # Fixed row height: no per-row size hints to compute over 1000 rows on every keystroke.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        self._set_default_widths()
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("listCountLabel")
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.point_combo, 2)
+        filters.addWidget(self.status_combo, 1)
+        filters.addWidget(self.problems_check)
+        self.point_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.status_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.point_combo.setMinimumContentsLength(6)
+        self.status_combo.setMinimumContentsLength(5)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search_edit)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.point_combo.currentIndexChanged.connect(self.refresh)
+        self.status_combo.currentIndexChanged.connect(self.refresh)
+        self.problems_check.toggled.connect(self.refresh)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.table.activated.connect(self._on_activated)
+        self.search_edit.returnPressed.connect(self._open_single_hit)
+
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WindowShortcut)
+        find.activated.connect(self.focus_search)
+        self.find_shortcut = find
+
+        self._restore_header()
+
+    # ------------------------------------------------------------------ layout
+    def _set_default_widths(self) -> None:
+        em = self.table.fontMetrics().horizontalAdvance("中")
+        header = self.table.horizontalHeader()
+        for col, chars in enumerate(_COLUMN_CHARS):
+            header.resizeSection(col, int(chars * em) + 12)
+        icon = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        header.resizeSection(
+            ApplicantTableModel.COL_PROBLEMS,
+            max(header.sectionSize(ApplicantTableModel.COL_PROBLEMS), icon + 3 * em),
+        )
+
+    def _restore_header(self) -> None:
+        if self._settings is None:
+            return
+        state = self._settings.value("registration/list_header")
+        if state is not None and not self.table.horizontalHeader().restoreState(state):
+            self._set_default_widths()
+
+    def save_state(self) -> None:
+        if self._settings is not None:
+            self._settings.setValue(
+                "registration/list_header", self.table.horizontalHeader().saveState()
+            )
+
+    # ------------------------------------------------------------------ data
+    def filters(self) -> dict[str, Any]:
+        return {
+            "point_id": self.point_combo.currentData(),
+            "status": self.status_combo.currentData(),
+            "has_problems": True if self.problems_check.isChecked() else None,
+        }
+
+    def ensure_loaded(self) -> None:
+        """Load the list the first time it is needed (not before the page is shown)."""
+        if not self._loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Run the search again (text and filters), keeping the selected applicant."""
+        self._search_timer.stop()
+        self._loaded = True
+        query = self.search_edit.text()
+        filters = self.filters()
+        rows = self.service.search(query, limit=ROW_LIMIT + 1, **filters)
+        self.limited = len(rows) > ROW_LIMIT
+        if self.limited:
+            rows = rows[:ROW_LIMIT]
+            self.total = self._count(query, filters)
+        else:
+            self.total = len(rows)
+        keep = self.current_id()
+        self._quiet += 1
+        try:
+            self.model.set_rows(rows)
+            if keep is not None:
+                self._select_row(self.model.row_of_id(keep))
+        finally:
+            self._quiet -= 1
+        self._update_count_label()
+        self.sig_refreshed.emit(len(rows))
+
+    def _count(self, query: str, filters: dict[str, Any]) -> int:
+        """How many match in all, when more than ROW_LIMIT do (-1 if the service can't say)."""
+        count_matching = getattr(self.service, "search_count", None)
+        if count_matching is not None:
+            return int(count_matching(query, **filters))
+        if not query.strip() and not any(v is not None for v in filters.values()):
+            return self.service.count()
+        return -1
+
+    def _update_count_label(self) -> None:
+        shown = self.model.rowCount()
+        if not self.limited:
+            self.count_label.setText(f"共 {shown} 人")
+            self.count_label.setToolTip("")
+            return
+        total = f"共 {self.total} 人" if self.total >= 0 else f"超过 {ROW_LIMIT} 人"
+        self.count_label.setText(f"{total}，显示前 {shown} 条")
+        self.count_label.setToolTip("输入姓名、身份证号或报名序号可缩小范围")
+
+    # ------------------------------------------------------------------ selection
+    def current_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(
+            index.row(), QModelIndex()
+        ):
+            return None
+        value = index.data(ApplicantTableModel.ID_ROLE)
+        return int(value) if value is not None else None
+
+    def select_id(self, applicant_id: int | None, *, notify: bool = False) -> bool:
+        """Select an applicant's row (False if not listed); the page is told only if `notify`."""
+        row = -1 if applicant_id is None else self.model.row_of_id(applicant_id)
+        if notify:
+            self._select_row(row)
+        else:
+            self._quiet += 1
+            try:
+                self._select_row(row)
+            finally:
+                self._quiet -= 1
+        return row >= 0
+
+    def show_applicant(self, applicant_id: int) -> bool:
+        """Select an applicant the form shows; if the search or filters hide it (just saved,
+        or opened from a duplicate ID number), add its row at the end until the next search
+        so the person does not lose sight of it. False if it no longer exists."""
+        if self.select_id(applicant_id):
+            return True
+        row = self._fetch_row(applicant_id)
+        if row is None:
+            self.select_id(None)
+            return False
+        self._quiet += 1
+        try:
+            self.model.append_row(row)
+            self._select_row(self.model.rowCount() - 1)
+        finally:
+            self._quiet -= 1
+        return True
+
+    def _fetch_row(self, applicant_id: int) -> ApplicantRow | None:
+        try:
+            serial = self.service.get(applicant_id).serial_no
+        except ServiceError:  # gone (deleted at another desk): nothing to show
+            return None
+        for row in self.service.search(f"{serial:04d}", limit=None):
+            if row.id == applicant_id:
+                return row
+        return None
+
+    def _select_row(self, source_row: int) -> None:
+        selection = self.table.selectionModel()
+        if source_row < 0:
+            selection.clear()
+            return
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet:
+            return
+        value = current.data(ApplicantTableModel.ID_ROLE) if current.isValid() else None
+        self.sig_current_changed.emit(int(value) if value is not None else -1)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        value = index.data(ApplicantTableModel.ID_ROLE)
+        if value is not None:
+            self.sig_activated.emit(int(value))
+
+    def _open_single_hit(self) -> None:
+        if self._search_timer.isActive():
+            self.refresh()  # Enter typed before the pending search ran
+        if self.proxy.rowCount() != 1:
+            return
+        index = self.proxy.index(0, 0)
+        if self.current_id() != index.data(ApplicantTableModel.ID_ROLE):
+            self._select_row(self.proxy.mapToSource(index).row())
+        self._on_activated(index)
+
+    # ------------------------------------------------------------------ keyboard
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search_edit:
+                if key == Qt.Key.Key_Down and not event.modifiers():
+                    self._enter_list()
+                    return True
+                if key == Qt.Key.Key_Escape and self.search_edit.text():
+                    self.search_edit.clear()
+                    return True
+            elif watched is self.table and key == Qt.Key.Key_Up and not event.modifiers():
+                current = self.table.currentIndex()
+                if not current.isValid() or current.row() == 0:
+                    self.focus_search()
+                    return True
+        return super().eventFilter(watched, event)
+
+    def _enter_list(self) -> None:
+        if self._search_timer.isActive():
+            self.refresh()
+        if self.proxy.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.current_id() is None:
+            self._select_row(self.proxy.mapToSource(self.proxy.index(0, 0)).row())

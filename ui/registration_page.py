@@ -1,0 +1,301 @@
+"""The 报名录入 page: the applicant list on the left, the applicant form on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from ui.applicant_list import ApplicantListWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
+    from app.services.applicants import ApplicantService
+
+SPLITTER_KEY = "registration/splitter"
+LIST_MIN_WIDTH = 380  # 报名序号, 姓名, 性别 and the whole 身份证号 in view
+FORM_WIDTH = 800  # the paper form's layout fits without a horizontal scroll bar from here
+# The form's own header carries these buttons (ui.applicant_form); a form without them
+# gets the page's toolbar instead.
+_FORM_BUTTONS = ("new_button", "save_button", "delete_button", "history_button")
+
+
+class FormLike(Protocol):
+    """What the page needs of ui.applicant_form.ApplicantForm (a QWidget)."""
+
+    sig_saved: SignalInstance
+    sig_deleted: SignalInstance
+    sig_dirty_changed: SignalInstance
+    sig_opened: SignalInstance
+
+    def new_applicant(self) -> None: ...
+    def load(self, applicant_id: int) -> bool | None: ...
+    def current_id(self) -> int | None: ...
+    def is_dirty(self) -> bool: ...
+    def save(self) -> bool: ...
+    def confirm_discard(self) -> bool: ...
+    def delete_current(self) -> bool: ...
+    def show_history(self) -> None: ...
+
+
+FormFactory = Callable[["ApplicantService", "QSettings | None", QWidget], QWidget]
+
+
+def _real_form(service: ApplicantService, settings: QSettings | None, parent: QWidget) -> QWidget:
+    from ui.applicant_form import ApplicantForm  # imported late: tests may pass a fake
+
+    return ApplicantForm(service, settings, parent)
+
+
+class RegistrationPage(QWidget):
+    """Find a person, open the record, type it in; unsaved work is never dropped silently."""
+
+    sig_count_changed = Signal(int)
+    """The number of applicants in the database changed (after a save or a delete)."""
+
+    def __init__(
+        self,
+        service: ApplicantService,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        form_factory: FormFactory | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("registrationPage")
+        self.service = service
+        self._settings = settings
+        self._pending_id: int | None = None
+        self._focus_form_after_open = False
+
+        self.list = ApplicantListWidget(service, settings, self)
+        form_widget = (form_factory or _real_form)(service, settings, self)
+        self.form: FormLike = form_widget  # type: ignore[assignment]
+        self.form_widget = form_widget
+
+        # Actions. Ctrl+N and Ctrl+S belong to the form while the focus is in it; these
+        # give the same keys to the list side, so the two never compete for a key.
+        self.new_action = self._action("新建", "newAction", "录入新的报名表（Ctrl+N）")
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_applicant)
+        self.save_action = self._action("保存", "saveAction", "保存（Ctrl+S）")
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save)
+        self.delete_action = self._action("删除…", "deleteAction", "删除这条报名记录")
+        self.delete_action.triggered.connect(self.delete)
+        self.history_action = self._action("历史记录", "historyAction", "查看修改历史")
+        self.history_action.triggered.connect(self.show_history)
+        for action in (self.new_action, self.save_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.list.addAction(action)
+
+        self.toolbar = QToolBar("报名录入")
+        self.toolbar.setObjectName("registrationToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.save_action, self.delete_action, self.history_action):
+            self.toolbar.addAction(action)
+        self.toolbar.setVisible(not all(hasattr(form_widget, b) for b in _FORM_BUTTONS))
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.toolbar)
+        right_layout.addWidget(form_widget, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("registrationSplitter")
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(right)
+        self.splitter.setChildrenCollapsible(False)
+        # The form is what the desk works in all day: at least FORM_WIDTH and two thirds
+        # of the width for it, the rest for the list; a wider window widens both.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        self._sized = False
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 0)
+        layout.addWidget(self.splitter)
+
+        # Queued: the click or key that moved the selection finishes before anything asks.
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(0)
+        self._open_timer.timeout.connect(self._open_pending)
+        self.list.sig_current_changed.connect(self._on_list_current)
+        self.list.sig_activated.connect(self._on_list_activated)
+        self.list.table.clicked.connect(self._on_list_clicked)
+        self.form.sig_saved.connect(self._on_saved)
+        self.form.sig_deleted.connect(self._on_deleted)
+        self.form.sig_opened.connect(self._on_opened)
+        self.form.sig_dirty_changed.connect(self._update_actions)
+        leave = getattr(form_widget, "sig_leave_requested", None)
+        if leave is not None:  # Esc in the form with nothing unsaved: back to the search
+            leave.connect(self._on_leave_requested)
+        # The form starts a new applicant by itself (its 新建 button, its Ctrl+N): the list
+        # then must not keep showing the previous record as the one being edited.
+        for name in ("new_button", "new_shortcut"):
+            source = getattr(form_widget, name, None)
+            signal = getattr(source, "clicked", None) or getattr(source, "activated", None)
+            if signal is not None:
+                signal.connect(self._follow_form)
+
+        self._restore_state()
+        self._update_actions()
+
+    def _action(self, text: str, name: str, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        return action
+
+    # ------------------------------------------------------------------ state
+    def _restore_state(self) -> None:
+        if self._settings is None:
+            return
+        state = self._settings.value(SPLITTER_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self._sized = self.splitter.restoreState(state)
+
+    def save_state(self) -> None:
+        if self._settings is None:
+            return
+        self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        self.list.save_state()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The list is loaded when the page is first shown, not while the window starts.
+        self.list.ensure_loaded()
+        super().showEvent(event)
+        if not self._sized:  # first time on this computer: a third for the list
+            self._sized = True
+            total = max(sum(self.splitter.sizes()), self.width() - self.splitter.handleWidth())
+            left = max(LIST_MIN_WIDTH, min(total // 3, total - FORM_WIDTH))
+            self.splitter.setSizes([left, max(total - left, 1)])
+
+    # ------------------------------------------------------------------ list → form
+    def _on_list_current(self, applicant_id: int) -> None:
+        self._pending_id = applicant_id if applicant_id >= 0 else None
+        self._open_timer.start()
+
+    def _on_list_clicked(self, _index: object) -> None:
+        # A click on the row that is already current (after 新建) opens it again.
+        wanted = self.list.current_id()
+        if wanted is not None and wanted != self.form.current_id():
+            self._on_list_current(wanted)
+
+    def _on_list_activated(self, applicant_id: int) -> None:
+        self._focus_form_after_open = True
+        if not self._open_timer.isActive():
+            self._on_list_current(applicant_id)
+
+    def _open_pending(self) -> None:
+        wanted = self._pending_id
+        self._pending_id = None
+        if wanted is None:
+            return
+        if wanted != self.form.current_id():
+            if not self.form.confirm_discard():
+                # 取消: the list goes back to the record still being edited.
+                self._focus_form_after_open = False
+                self._follow_form()
+                return
+            if self.form.load(wanted) is False:  # deleted at another desk meanwhile
+                self._focus_form_after_open = False
+                self.list.refresh()
+                self._follow_form()
+                return
+            # Saving on the way out refreshed the list onto the record left behind.
+            self.list.show_applicant(wanted)
+        self._update_actions()
+        if self._focus_form_after_open:
+            self._focus_form_after_open = False
+            self.focus_form()
+
+    def focus_form(self) -> None:
+        """Put the cursor in the form's first field (the paper form's order)."""
+        chain = getattr(self.form_widget, "tab_chain", None)
+        if callable(chain):
+            for widget in chain():
+                if widget.isEnabled() and widget.isVisibleTo(self.form_widget):
+                    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                    return
+        self.form_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_applicant(self, applicant_id: int) -> bool:
+        """Open a record by id (asks first if the form has unsaved changes)."""
+        if applicant_id != self.form.current_id():
+            if not self.form.confirm_discard():
+                return False
+            if self.form.load(applicant_id) is False:
+                return False
+        self.list.show_applicant(applicant_id)
+        self._update_actions()
+        return True
+
+    # ------------------------------------------------------------------ actions
+    def new_applicant(self) -> None:
+        if not self.form.confirm_discard():
+            return
+        self.form.new_applicant()
+        self._follow_form()
+        self.focus_form()
+
+    def save(self) -> bool:
+        """Save what the form holds (Ctrl+S from the list: nothing typed, nothing to do)."""
+        return self.form.save() if self.form.is_dirty() else True
+
+    def delete(self) -> bool:
+        return self.form.delete_current()
+
+    def show_history(self) -> None:
+        self.form.show_history()
+
+    def focus_search(self) -> None:
+        self.list.focus_search()
+
+    def confirm_discard(self) -> bool:
+        """True when it is fine to close: nothing unsaved, or the person chose."""
+        return self.form.confirm_discard()
+
+    # ------------------------------------------------------------------ form → list
+    def _follow_form(self) -> None:
+        """Select in the list whatever the form shows (nothing for a new applicant)."""
+        current = self.form.current_id()
+        if current is None:
+            self.list.select_id(None)
+        else:
+            self.list.show_applicant(current)
+        self._update_actions()
+
+    def _on_saved(self, applicant_id: int) -> None:
+        self.list.refresh()
+        self.list.show_applicant(applicant_id)
+        self._update_actions()
+        self.sig_count_changed.emit(self.service.count())
+
+    def _on_deleted(self, _applicant_id: int) -> None:
+        self.list.refresh()
+        self._follow_form()
+        self.sig_count_changed.emit(self.service.count())
+
+    def _on_opened(self, applicant_id: int) -> None:
+        # The form opened a record itself (its duplicate-ID offer, a conflict): follow it.
+        if self._pending_id is not None and self._pending_id != applicant_id:
+            return  # the person has already moved on in the list
+        self.list.show_applicant(applicant_id)
+        self._update_actions()
+
+    def _on_leave_requested(self) -> None:
+        self._follow_form()
+        self.list.focus_search()
+
+    def _update_actions(self, *_: object) -> None:
+        has_record = self.form.current_id() is not None
+        self.delete_action.setEnabled(has_record)
+        self.history_action.setEnabled(has_record)
