@@ -46,7 +46,7 @@ run: $(STAMP_RUN)
 
 # Every step runs even when an earlier one fails (one report of everything); any failure,
 # pytest's exit code 5 for "no tests collected" included, fails the target.
-TEST_STEPS := "ruff check ." "mypy app/domain db" "lint-imports" "pytest"
+TEST_STEPS := "ruff check ." "mypy" "lint-imports" "pytest"
 
 test: $(STAMP_TEST)
 	scripts/ensure_qt_libs.sh offscreen
@@ -61,7 +61,7 @@ test: $(STAMP_TEST)
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check .
 typecheck: $(STAMP_TEST)
-	$(VENV)/bin/mypy app/domain db
+	$(VENV)/bin/mypy
 imports: $(STAMP_TEST)
 	$(VENV)/bin/lint-imports
 pytest: $(STAMP_TEST)

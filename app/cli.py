@@ -277,7 +277,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
                         help="数据库：sqlite 文件路径或 URL（默认：应用数据目录中的 SQLite；"
                              "也可用环境变量 CLASSDESK_DB）")

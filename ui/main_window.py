@@ -207,8 +207,9 @@ class MainWindow(QMainWindow):
         old = self.pages.widget(row)
         current = self.pages.currentIndex()
         self.pages.insertWidget(row, page)
-        self.pages.removeWidget(old)
-        old.deleteLater()
+        if old is not None:
+            self.pages.removeWidget(old)
+            old.deleteLater()
         self.pages.setCurrentIndex(current)
 
     def _registration_page(self, purpose: str) -> QWidget:

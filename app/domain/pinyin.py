@@ -5,8 +5,6 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
-
 from app.domain.contact import is_cjk_ideograph, normalize_name
 
 # pypinyin 0.55 has no surname mode, and for a lone character it lists the commonest
@@ -87,6 +85,9 @@ _GIVEN_NAME_READINGS: dict[str, tuple[str, ...]] = {"长": ("chang",)}
 @lru_cache(maxsize=1 << 16)
 def char_readings(ch: str) -> tuple[str, ...]:
     """All toneless readings pypinyin knows for one character; () when it knows none."""
+    # Imported on first use: loading its phrase tables costs ~140 ms of the window's start.
+    from pypinyin import Style, pinyin
+
     result = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")
     if not result:
         return ()

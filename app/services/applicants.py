@@ -7,9 +7,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, union, update
+from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -389,11 +389,12 @@ class ApplicantService:
                 if getattr(data, f) not in (None, "", False)
             }
             self._history(s, row.id, "delete", snapshot, reason)
-            n = s.execute(
+            result = s.execute(
                 delete(Applicant).where(
                     Applicant.id == applicant_id, Applicant.version == expected_version
                 ).execution_options(synchronize_session=False)
-            ).rowcount
+            )
+            n = cast(CursorResult[Any], result).rowcount
             if n != 1:
                 raise ConflictError(None)
             s.expunge(row)
@@ -456,12 +457,12 @@ class ApplicantService:
                 rows.append(row)
             s.add_all(rows)
             s.flush()
-            keys = []
-            hist = []
+            keys: list[dict[str, Any]] = []
+            hist: list[dict[str, Any]] = []
             for row, d in zip(rows, chunk, strict=True):
                 keys.extend({"applicant_id": row.id, "key": k}
                             for k in dict.fromkeys(row.name_initials.split()))
-                changes = {
+                changes: dict[str, list[Any]] = {
                     f: [None, to_json_value(getattr(d, f))]
                     for f in ApplicantData.field_names()
                     if f != "serial_no" and getattr(d, f) not in (None, "", False)
@@ -474,8 +475,8 @@ class ApplicantService:
                     "operator": self.operator, "at": now,
                 })
             if keys:
-                s.execute(NameKey.__table__.insert(), keys)
-            s.execute(History.__table__.insert(), hist)
+                s.execute(insert(NameKey), keys)
+            s.execute(insert(History), hist)
         return len(chunk)
 
     # ------------------------------------------------------------------ search

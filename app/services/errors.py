@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -44,12 +43,6 @@ class DuplicateIdError(ServiceError):
         self.id_number = id_number
 
 
-@dataclass
-class _ConflictInfo:
-    changed_by: str
-    changed_at: datetime
-
-
 class ConflictError(ServiceError):
     """Another desk saved (or deleted) this record since it was opened here."""
 
@@ -58,7 +51,9 @@ class ConflictError(ServiceError):
         if current is None:
             msg = "这条记录已被其他电脑删除。您的修改尚未保存，可以另存为新记录，或放弃。"
         else:
-            when = changed_at.strftime("%H:%M:%S") if changed_at else ""
+            # Stored as naive UTC; the person reads their own clock.
+            when = (changed_at.replace(tzinfo=UTC).astimezone().strftime("%H:%M:%S")
+                    if changed_at else "")
             msg = (
                 f"这条记录已被「{changed_by}」在 {when} 修改过。为避免覆盖对方的修改，"
                 "本次没有保存：请比较两个版本，选择保留哪一个。"
