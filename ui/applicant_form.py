@@ -48,6 +48,7 @@ from app.services.errors import ConflictError, DuplicateIdError, ServiceError
 from ui.code_combo import CodeCombo, IntEdit, NoWheelComboBox, YearMonthEdit
 from ui.conflict_dialog import ConflictChoice, ConflictDialog
 from ui.history_dialog import HistoryDialog
+from ui.photo_box import PhotoBox
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantRecord, ApplicantService
@@ -99,7 +100,7 @@ QComboBox[problem="error"]::down-arrow, QComboBox[problem="warning"]::down-arrow
 QFrame#paperForm, QFrame#officeStrip, QFrame[role="section"] {{
     border: 1px solid #b8c0cc; border-radius: 4px; background: #ffffff;
 }}
-QFrame#stampBox, QLabel#photoBox {{
+QFrame#stampBox {{
     border: 1px dashed #98a2b3; border-radius: 2px; background: #fafbfc; color: #667085;
 }}
 QLabel#formTitle {{ font-size: 18px; font-weight: bold; }}
@@ -489,7 +490,7 @@ class ApplicantForm(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        # row 0: 姓名 | 性别 | 民族                     | photo (rows 0–2)
+        # row 0: 姓名 | 性别 | 民族                     | photo (column 6, rows 0–7)
         self._add_label(grid, "姓　　名", self.name, 0, 0)
         grid.addWidget(self._cell("name", self.name), 0, 1)
         self._add_label(grid, "性别", self.gender, 0, 2)
@@ -511,7 +512,7 @@ class ApplicantForm(QWidget):
         self._add_label(grid, "毕业学校", self.school, 3, 0)
         grid.addWidget(self._cell("school", self.school), 3, 1, 1, 3)
         self._add_label(grid, "信用工作年限", self.credit_work_years, 3, 4)
-        grid.addWidget(self._cell("credit_work_years", self.credit_work_years), 3, 5, 1, 2)
+        grid.addWidget(self._cell("credit_work_years", self.credit_work_years), 3, 5)
         # row 4: 最高学历 | 毕业时间 | 所学专业 (code + name)
         self._add_label(grid, "最高学历", self.education, 4, 0)
         grid.addWidget(self._cell("education", self.education), 4, 1)
@@ -524,32 +525,30 @@ class ApplicantForm(QWidget):
         major_lay.setSpacing(6)
         major_lay.addWidget(self._cell("major_relation", self.major_relation), 0)
         major_lay.addWidget(self._cell("major_name", self.major_name), 1)
-        grid.addWidget(major, 4, 5, 1, 2)
+        grid.addWidget(major, 4, 5)
         # row 5: 工作单位 | 单位性质
         self._add_label(grid, "工作单位", self.employer, 5, 0)
         grid.addWidget(self._cell("employer", self.employer), 5, 1, 1, 3)
         self._add_label(grid, "单位性质", self.employer_nature, 5, 4)
-        grid.addWidget(self._cell("employer_nature", self.employer_nature), 5, 5, 1, 2)
+        grid.addWidget(self._cell("employer_nature", self.employer_nature), 5, 5)
         # row 6: 通讯地址 | 邮政编码
         self._add_label(grid, "通讯地址", self.address, 6, 0)
         grid.addWidget(self._cell("address", self.address), 6, 1, 1, 3)
         self._add_label(grid, "邮政编码", self.postal_code, 6, 4)
-        grid.addWidget(self._cell("postal_code", self.postal_code), 6, 5, 1, 2)
+        grid.addWidget(self._cell("postal_code", self.postal_code), 6, 5)
         # row 7: 联系电话 | 手机 | EMAIL地址
         self._add_label(grid, "联系电话", self.phone, 7, 0)
         grid.addWidget(self._cell("phone", self.phone), 7, 1)
         self._add_label(grid, "手机", self.mobile, 7, 2)
         grid.addWidget(self._cell("mobile", self.mobile), 7, 3)
         self._add_label(grid, "EMAIL地址", self.email, 7, 4)
-        grid.addWidget(self._cell("email", self.email), 7, 5, 1, 2)
+        grid.addWidget(self._cell("email", self.email), 7, 5)
 
-        self.photo_box = QLabel("照片\n（近期1寸免冠）")
-        self.photo_box.setObjectName("photoBox")
-        self.photo_box.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo_box.setFixedSize(100, 140)  # 1寸 photo: 25 × 35 mm
-        self.photo_box.setToolTip("电子照片的检查在“照片检查”页进行")
+        # the electronic photo: checked, fixed and stored by the box itself
+        self.photo_box = PhotoBox.for_service(self.service)
+        self.photo_box.sig_pending_changed.connect(lambda _held: self._update_dirty())
         top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-        grid.addWidget(self.photo_box, 0, 6, 3, 1, top_right)
+        grid.addWidget(self.photo_box, 0, 6, 8, 1, top_right)
 
         for col, stretch in enumerate((0, 3, 0, 2, 0, 3, 0)):
             grid.setColumnStretch(col, stretch)
@@ -889,7 +888,11 @@ class ApplicantForm(QWidget):
         return self._record
 
     def is_dirty(self) -> bool:
-        return self.data() != self._baseline or bool(self._format_problems())
+        return (
+            self.data() != self._baseline
+            or bool(self._format_problems())
+            or self.photo_box.has_pending()
+        )
 
     def problems(self) -> list[Problem]:
         """What the last check found (the form's own and the service's)."""
@@ -1163,12 +1166,11 @@ class ApplicantForm(QWidget):
         if record is None:
             self.heading.setText("新报名")
             self.serial_label.setText("报名序号：保存后自动编号")
-            self.photo_box.setText("照片\n（近期1寸免冠）")
+            self.photo_box.set_applicant(None)
         else:
             self.heading.setText(f"{record.serial_text} {record.data.name}")
             self.serial_label.setText(f"报名序号：{record.serial_text}")
-            photo = "照片\n（近期1寸免冠）"
-            self.photo_box.setText(f"{photo}\n\n已有电子照片" if record.has_photo else photo)
+            self.photo_box.set_applicant(record.id, record.has_photo)
         self.delete_button.setEnabled(record is not None)
         self.history_button.setEnabled(record is not None)
 
@@ -1455,6 +1457,8 @@ class ApplicantForm(QWidget):
     def _saved(self, record: ApplicantRecord) -> None:
         if record.data.registration_point:
             self.settings.setValue(LAST_POINT_KEY, record.data.registration_point)
+        if self._record is None:  # first save: the photo held for the new applicant
+            self.photo_box.store_pending(record.id)
         self._show_record(record, opened=False)  # the same record, as stored
         flag = f"（有 {record.error_count} 个错误，已标记）" if record.error_count else ""
         self.status_label.setText(f"已保存：报名序号 {record.serial_text}{flag}")

@@ -1,0 +1,1041 @@
+"""The 照片检查 page: check a batch of photo files, fix them into a folder, attach them.
+
+Choose a folder or files, or drop many files and folders onto the page. Every file is
+checked on a worker thread and its row appears as soon as it is done: file, size, pixels,
+verdict (green 合格, amber 合格（有提醒）, red 不合格) and the reasons. 修复全部可修复的…
+writes fixed JPEGs into a folder the person chooses (the originals are never touched);
+按文件名关联到学员 stores each photo with the applicant whose ID number or name its file
+name holds. Checking, fixing and attaching show a progress bar with 取消, which stops
+between files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSettings,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.photo_common import (
+    IMAGE_FILTER,
+    VerdictState,
+    fixed_name,
+    local_paths,
+    pixels_text,
+    reasons_tooltip,
+    short_reasons,
+    short_size,
+    size_text,
+    verdict_state,
+)
+from ui.workers import BatchJob, Task
+
+if TYPE_CHECKING:
+    from app.domain.photo import PhotoVerdict
+    from app.services.photos import AmbiguousMatch, MatchReport, PhotoMatch, PhotoService
+
+log = logging.getLogger("classdesk.ui")
+
+FLUSH_MS = 60
+LAST_FOLDER_KEY = "photos/last_folder"
+OUT_FOLDER_KEY = "photos/out_folder"
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+
+
+# ---------------------------------------------------------------------- dialogs
+# Every question goes through these functions so that tests can answer them.
+
+
+def choose_folder(parent: QWidget | None, title: str, start: str = "") -> str:
+    return QFileDialog.getExistingDirectory(parent, title, start)
+
+
+def choose_files(parent: QWidget | None, start: str = "") -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, "选择照片文件", start, IMAGE_FILTER)
+    return list(paths)
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    from ui.applicant_form import warn as form_warn  # one look for every warning
+
+    form_warn(parent, title, text)
+
+
+def exec_dialog(dialog: QDialog) -> int:
+    return dialog.exec()
+
+
+# ---------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    """One file of the batch: its verdict (None: could not be checked) and what was done."""
+
+    path: Path
+    verdict: PhotoVerdict | None
+    failure: str = ""
+    action: str = ""
+    action_ok: bool = True
+
+    @property
+    def state(self) -> VerdictState:
+        return VerdictState.FAIL if self.verdict is None else verdict_state(self.verdict)
+
+    @property
+    def fixable(self) -> bool:
+        v = self.verdict
+        return v is not None and not v.passed and v.fixable
+
+    @property
+    def usable(self) -> bool:
+        v = self.verdict
+        return v is not None and v.facts.error is None and bool(v.facts.width)
+
+
+class PhotoTableModel(QAbstractTableModel):
+    """The checked files; rows are added and updated as the workers report."""
+
+    COL_FILE = 0
+    COL_SIZE = 1
+    COL_PIXELS = 2
+    COL_VERDICT = 3
+    COL_REASONS = 4
+    COL_ACTION = 5
+    HEADERS = ("文件", "大小", "像素", "结论", "原因", "处理")
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole
+    STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+    PATH_ROLE = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PhotoRow] = []
+        self._by_path: dict[Path, int] = {}
+
+    # ------------------------------------------------------------------ changing
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._by_path = {}
+        self.endResetModel()
+
+    def has(self, path: Path) -> bool:
+        return path.absolute() in self._by_path
+
+    def put(self, rows: Sequence[PhotoRow]) -> None:
+        """Add new rows (at the end) and replace known ones (same path)."""
+        new: list[PhotoRow] = []
+        for row in rows:
+            at = self._by_path.get(row.path.absolute())
+            if at is None:
+                new.append(row)
+                continue
+            self._rows[at] = row
+            self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.HEADERS) - 1))
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for row in new:
+                self._by_path[row.path.absolute()] = len(self._rows)
+                self._rows.append(row)
+            self.endInsertRows()
+
+    def update(self, path: Path, **changes: Any) -> None:
+        at = self._by_path.get(path.absolute())
+        if at is not None:
+            self.put([replace(self._rows[at], **changes)])
+
+    # ------------------------------------------------------------------ reading
+    def rows(self) -> list[PhotoRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> PhotoRow:
+        return self._rows[row]
+
+    def row_for(self, path: Path) -> PhotoRow | None:
+        at = self._by_path.get(path.absolute())
+        return self._rows[at] if at is not None else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return self._text(row, col)
+        if role == self.SORT_ROLE:
+            return self._sort_value(row, col)
+        if role == _TOOLTIP:
+            return self._tooltip(row, col)
+        if role == self.STATE_ROLE:
+            return row.state.value
+        if role == self.PATH_ROLE:
+            return str(row.path)
+        if role == _FOREGROUND:
+            coloured = col == self.COL_VERDICT or (
+                col == self.COL_REASONS and row.state is not VerdictState.PASS
+            )
+            if coloured:
+                return QBrush(QColor(row.state.color))
+            if col == self.COL_ACTION and not row.action_ok:
+                return QBrush(QColor(VerdictState.FAIL.color))
+            return None
+        if role == _BACKGROUND and col == self.COL_VERDICT:
+            return QBrush(QColor(row.state.background))
+        if role == _ALIGN:
+            if col in (self.COL_SIZE, self.COL_PIXELS):
+                return _RIGHT
+            if col == self.COL_VERDICT:
+                return _CENTER
+        return None
+
+    def _text(self, row: PhotoRow, col: int) -> str:
+        v = row.verdict
+        if col == self.COL_FILE:
+            return row.path.name
+        if col == self.COL_ACTION:
+            return row.action
+        if v is None:
+            return {self.COL_VERDICT: "不合格", self.COL_REASONS: row.failure}.get(col, "—")
+        facts = v.facts
+        if col == self.COL_SIZE:
+            return size_text(facts.size)
+        if col == self.COL_PIXELS:
+            shown = getattr(facts, "display_size", None) or (facts.width, facts.height)
+            return pixels_text(*shown)
+        if col == self.COL_VERDICT:
+            return row.state.text
+        if col == self.COL_REASONS:
+            return "；".join(short_reasons(v))
+        return ""
+
+    def _sort_value(self, row: PhotoRow, col: int) -> Any:
+        v = row.verdict
+        if col == self.COL_SIZE:
+            return v.facts.size if v is not None else -1
+        if col == self.COL_PIXELS:
+            return (v.facts.width or 0) * (v.facts.height or 0) if v is not None else -1
+        if col == self.COL_VERDICT:
+            order = {VerdictState.FAIL: 0, VerdictState.WARN: 1, VerdictState.PASS: 2}
+            return order[row.state] * 2 + (0 if row.fixable else 1)
+        return self._text(row, col)
+
+    def _tooltip(self, row: PhotoRow, col: int) -> str:
+        if col == self.COL_FILE:
+            return str(row.path)
+        if col in (self.COL_VERDICT, self.COL_REASONS):
+            if row.verdict is None:
+                return row.failure
+            tip = reasons_tooltip(row.verdict)
+            if row.fixable:
+                tip += "\n\n可以自动修复（修复全部可修复的…）"
+            return tip
+        if col == self.COL_ACTION:
+            return row.action
+        return ""
+
+
+class PhotoFilterProxy(QSortFilterProxyModel):
+    """Sorts by the model's SORT_ROLE; shows all rows or one kind (不合格, 可修复, 合格)."""
+
+    ALL = "all"
+    FAILED = "fail"
+    FIXABLE = "fixable"
+    PASSED = "pass"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(PhotoTableModel.SORT_ROLE)
+        self.setSortLocaleAware(True)
+        self._kind = self.ALL
+
+    def set_kind(self, kind: str) -> None:
+        self.beginFilterChange()
+        self._kind = kind
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self._kind == self.ALL:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, PhotoTableModel)
+        row = model.row_at(source_row)
+        if self._kind == self.FAILED:
+            return row.state is VerdictState.FAIL
+        if self._kind == self.FIXABLE:
+            return row.fixable
+        return row.state is not VerdictState.FAIL
+
+
+# ---------------------------------------------------------------------- matching dialog
+
+
+def who(match: PhotoMatch) -> str:
+    """ "0003 张三" """
+    return f"{match.serial_no:04d} {match.name}"
+
+
+class MatchDialog(QDialog):
+    """What matching by file name found: matched (ticked), ambiguous (pick one), unmatched.
+
+    A matched applicant who already has a passing photo is left unticked: ticking the row
+    replaces it.
+    """
+
+    def __init__(
+        self,
+        report: MatchReport,
+        existing: dict[int, bool],
+        unusable: Sequence[tuple[Path, str]] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("matchDialog")
+        self.setWindowTitle("按文件名关联到学员")
+        self.resize(820, 540)
+        self._matched: list[tuple[QTreeWidgetItem, PhotoMatch]] = []
+        self._ambiguous: list[tuple[QComboBox, AmbiguousMatch]] = []
+
+        intro = QLabel(
+            "文件名中含有学员的身份证号（如 320602199003071234.jpg）或姓名（如 张三.jpg）时，"
+            "照片存入该学员的报名记录。请核对后按「确定」。"
+        )
+        intro.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("matchTree")
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["文件", "学员", "现有照片", "说明"])
+        self.tree.setUniformRowHeights(True)
+        grey = QBrush(QColor("#667085"))
+
+        matched_group = QTreeWidgetItem(self.tree)
+        for m in report.matched:
+            has = existing.get(m.applicant_id)
+            now = {None: "无", True: "合格（勾选才替换）", False: "不合格，将替换"}[has]
+            item = QTreeWidgetItem(matched_group, [m.path.name, who(m), now, f"按{m.by}"])
+            item.setToolTip(0, str(m.path))
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                0, Qt.CheckState.Unchecked if has is True else Qt.CheckState.Checked
+            )
+            self._matched.append((item, m))
+        matched_group.setText(0, f"已匹配（{len(report.matched)}）")
+
+        ambiguous_group = QTreeWidgetItem(self.tree)
+        for amb in report.ambiguous:
+            item = QTreeWidgetItem(
+                ambiguous_group, [amb.path.name, "", "", f"{len(amb.candidates)} 人同名"]
+            )
+            item.setToolTip(0, str(amb.path))
+            combo = QComboBox()
+            combo.setObjectName("candidateCombo")
+            combo.addItem("请选择是哪一位（不选则不存入）", None)
+            for c in amb.candidates:
+                has = existing.get(c.applicant_id)
+                suffix = {None: "", True: "，已有合格照片", False: "，已有照片"}[has]
+                combo.addItem(c.label + suffix, c.applicant_id)
+            self.tree.setItemWidget(item, 1, combo)
+            self._ambiguous.append((combo, amb))
+        ambiguous_group.setText(0, f"有同名学员，请选择（{len(report.ambiguous)}）")
+
+        unmatched_group = QTreeWidgetItem(self.tree)
+        unmatched = [(p, report.reasons.get(p, "没有对应的学员")) for p in report.unmatched]
+        for path, why in [*unmatched, *unusable]:
+            item = QTreeWidgetItem(unmatched_group, [path.name, "—", "", why])
+            item.setToolTip(0, str(path))
+            item.setToolTip(3, why)
+            for col in range(4):
+                item.setForeground(col, grey)
+        unmatched_group.setText(0, f"未匹配（{len(unmatched) + len(unusable)}）")
+
+        for group in (matched_group, ambiguous_group, unmatched_group):
+            group.setFirstColumnSpanned(True)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group.setExpanded(True)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        metrics = self.tree.fontMetrics()
+        self.tree.setColumnWidth(0, metrics.horizontalAdvance("320602199003071234.jpg") + 80)
+        widest = metrics.horizontalAdvance("0007 张伟（如皋市），已有合格照片")
+        self.tree.setColumnWidth(1, widest + 40)
+        self.tree.setColumnWidth(2, metrics.horizontalAdvance("合格（勾选才替换）") + 16)
+
+        self.fix_check = QCheckBox("自动修复不合格的照片（存入修复后的照片，原图一并保存）")
+        self.fix_check.setObjectName("autoFix")
+        self.fix_check.setChecked(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert ok is not None and cancel is not None
+        self.ok_button = ok
+        cancel.setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.tree.itemChanged.connect(lambda *_: self._update_ok())
+        for combo, _amb in self._ambiguous:
+            combo.currentIndexChanged.connect(lambda *_: self._update_ok())
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.tree, 1)
+        lay.addWidget(self.fix_check)
+        lay.addWidget(self.buttons)
+        self._update_ok()
+
+    def chosen(self) -> list[PhotoMatch]:
+        """The photos to store: the ticked matches and the ambiguous ones given a person."""
+        from app.services.photos import PhotoMatch
+
+        out = [m for item, m in self._matched if item.checkState(0) == Qt.CheckState.Checked]
+        for combo, amb in self._ambiguous:
+            applicant_id = combo.currentData()
+            for c in amb.candidates:
+                if c.applicant_id == applicant_id:
+                    out.append(PhotoMatch(amb.path, c.applicant_id, c.name, c.serial_no, "选择"))
+        return out
+
+    def fix(self) -> bool:
+        return self.fix_check.isChecked()
+
+    def tick(self, filename: str, ticked: bool) -> None:
+        for item, m in self._matched:
+            if m.path.name == filename:
+                item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+
+    def choose(self, filename: str, applicant_id: int | None) -> None:
+        """Pick the applicant for an ambiguous file (None: do not store it)."""
+        for combo, amb in self._ambiguous:
+            if amb.path.name == filename:
+                combo.setCurrentIndex(max(combo.findData(applicant_id), 0))
+
+    def _update_ok(self) -> None:
+        n = len(self.chosen())
+        self.ok_button.setText(f"确定（存入 {n} 张）")
+        self.ok_button.setEnabled(n > 0)
+
+
+# ---------------------------------------------------------------------- the page
+
+
+class PhotoPage(QWidget):
+    """Check, fix and attach a batch of photo files; slow work off the UI thread."""
+
+    sig_photos_attached = Signal(object)
+    """list[int]: applicants whose stored photo was just replaced from this page."""
+    sig_busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        service_factory: Callable[[], PhotoService] | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("photoPage")
+        self.setAcceptDrops(True)
+        self._service_factory = service_factory
+        self._settings = settings
+        self._job: BatchJob | None = None
+        self._task: Task | None = None
+        self._job_kind = ""
+        self._job_counts: dict[str, int] = {}
+        self._attached: list[int] = []
+        # Results from the worker are shown together every FLUSH_MS: one table update
+        # for many files, not one per file.
+        self._incoming: list[tuple[Any, Any]] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush)
+
+        self.model = PhotoTableModel(self)
+        self.proxy = PhotoFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self.model.rowsInserted.connect(self._update_summary)
+        self.model.dataChanged.connect(self._update_summary)
+        self.model.modelReset.connect(self._update_summary)
+        self._update_summary()
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        heading = QLabel("<h2>照片检查</h2>")
+        rule = QLabel(
+            "电子照片要求：JPG 格式（按文件内容判断），宽和高都大于 100 像素，小于 20KB"
+            "（20,480 字节）。可以把许多照片文件或文件夹直接拖到这一页。"
+        )
+        rule.setWordWrap(True)
+        rule.setStyleSheet("color: #475467;")
+
+        self.folder_button = QPushButton("选择文件夹…")
+        self.folder_button.setObjectName("chooseFolder")
+        self.folder_button.setToolTip("检查一个文件夹（含子文件夹）里的所有图片")
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.files_button = QPushButton("选择文件…")
+        self.files_button.setObjectName("chooseFiles")
+        self.files_button.clicked.connect(self.choose_files)
+        self.clear_button = QPushButton("清空列表")
+        self.clear_button.setObjectName("clearList")
+        self.clear_button.clicked.connect(self.clear)
+        self.fix_button = QPushButton("修复全部可修复的…")
+        self.fix_button.setObjectName("fixAll")
+        self.fix_button.setToolTip(
+            "把不合格但能修复的照片修复后存到另选的文件夹（原图不会被改动或覆盖）"
+        )
+        self.fix_button.clicked.connect(self.fix_all)
+        self.match_button = QPushButton("按文件名关联到学员…")
+        self.match_button.setObjectName("matchFiles")
+        self.match_button.setToolTip(
+            "文件名含学员的身份证号或姓名（如 320602199003071234.jpg、张三.jpg）时，"
+            "把照片存入该学员的报名记录"
+        )
+        self.match_button.clicked.connect(self.match_by_name)
+        if self._service_factory is None:
+            self.match_button.setToolTip("没有打开数据库，不能关联到学员")
+
+        self.filter_combo = QComboBox()
+        self.filter_combo.setObjectName("photoFilter")
+        for text, kind in (
+            ("显示：全部", PhotoFilterProxy.ALL),
+            ("只看不合格", PhotoFilterProxy.FAILED),
+            ("只看可修复", PhotoFilterProxy.FIXABLE),
+            ("只看合格", PhotoFilterProxy.PASSED),
+        ):
+            self.filter_combo.addItem(text, kind)
+        self.filter_combo.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_kind(str(self.filter_combo.currentData()))
+        )
+
+        bar = QHBoxLayout()
+        for w in (self.folder_button, self.files_button, self.clear_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.filter_combo)
+
+        self.table = QTableView()
+        self.table.setObjectName("photoTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(
+            PhotoTableModel.COL_REASONS, QHeaderView.ResizeMode.Stretch
+        )
+        metrics = self.table.fontMetrics()
+        pad = 18
+        widths = {
+            PhotoTableModel.COL_FILE: metrics.horizontalAdvance("320602199003071234.jpg") + pad,
+            PhotoTableModel.COL_SIZE: metrics.horizontalAdvance("1023.9 KB (1,048,575 字节)")
+            + pad,
+            PhotoTableModel.COL_PIXELS: metrics.horizontalAdvance("4000×3000") + pad,
+            PhotoTableModel.COL_VERDICT: metrics.horizontalAdvance("合格（有提醒）") + pad,
+            PhotoTableModel.COL_ACTION: metrics.horizontalAdvance("汉") * 24,
+        }
+        for col, width in widths.items():
+            self.table.setColumnWidth(col, width)
+        # 处理 shows once something has been done to a file (fixed, stored, not matched)
+        self.table.setColumnHidden(PhotoTableModel.COL_ACTION, True)
+
+        self.empty_hint = QLabel("把照片文件或文件夹拖到这里，或按「选择文件夹…」")
+        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setStyleSheet(
+            "color: #667085; border: 2px dashed #c0c7d2; border-radius: 6px; padding: 30px;"
+            "font-size: 15px; background: #fafbfc;"
+        )
+
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("photoSummary")
+        self.summary_label.setStyleSheet("font-weight: bold;")
+        self.summary_label.setWordWrap(True)
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("photoStatus")
+        self.status_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("photoProgress")
+        self.progress.setMinimumWidth(200)
+        self.progress.setFormat("%v / %m")
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setObjectName("cancelJob")
+        self.cancel_button.setToolTip("处理完当前这个文件后停止")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress_row = QWidget()
+        prow = QHBoxLayout(self.progress_row)
+        prow.setContentsMargins(0, 0, 0, 0)
+        prow.addWidget(self.progress, 1)
+        prow.addWidget(self.cancel_button)
+        self.progress_row.hide()
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.summary_label, 1)
+        actions.addWidget(self.fix_button)
+        actions.addWidget(self.match_button)
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.progress_row)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 6, 12, 8)
+        lay.addWidget(heading)
+        lay.addWidget(rule)
+        lay.addLayout(bar)
+        lay.addWidget(self.empty_hint, 1)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(actions)
+        lay.addLayout(status)
+        self._update_buttons()
+
+    # ------------------------------------------------------------------ state
+    def is_busy(self) -> bool:
+        return (self._job is not None and self._job.is_running()) or (
+            self._task is not None and self._task.is_running()
+        )
+
+    def rows(self) -> list[PhotoRow]:
+        return self.model.rows()
+
+    def row_for(self, path: Path) -> PhotoRow | None:
+        return self.model.row_for(path)
+
+    def counts(self) -> dict[str, int]:
+        rows = self.model.rows()
+        return {
+            "total": len(rows),
+            "passed": sum(1 for r in rows if r.state is not VerdictState.FAIL),
+            "warned": sum(1 for r in rows if r.state is VerdictState.WARN),
+            "failed": sum(1 for r in rows if r.state is VerdictState.FAIL),
+            "fixable": sum(1 for r in rows if r.fixable),
+        }
+
+    def summary_text(self) -> str:
+        return self.summary_label.text()
+
+    def _update_summary(self, *_: object) -> None:
+        c = self.counts()
+        acted = any(row.action for row in self.model.rows())
+        if self.table.isColumnHidden(PhotoTableModel.COL_ACTION) == acted:
+            self.table.setColumnHidden(PhotoTableModel.COL_ACTION, not acted)
+        text = (
+            f"共 {c['total']} 个：合格 {c['passed']}，不合格 {c['failed']}，"
+            f"可修复 {c['fixable']}"
+        )
+        if c["warned"]:
+            text += f"（合格中 {c['warned']} 个有提醒）"
+        self.summary_label.setText(text)
+        has_rows = c["total"] > 0
+        self.table.setVisible(has_rows)
+        self.empty_hint.setVisible(not has_rows)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy = self.is_busy()
+        rows = self.model.rows()
+        for button in (self.folder_button, self.files_button):
+            button.setEnabled(not busy)
+        self.clear_button.setEnabled(not busy and bool(rows))
+        self.fix_button.setEnabled(not busy and any(r.fixable for r in rows))
+        self.match_button.setEnabled(
+            not busy and self._service_factory is not None and any(r.usable for r in rows)
+        )
+
+    def _remember(self, key: str, folder: Path) -> None:
+        if self._settings is not None:
+            self._settings.setValue(key, str(folder))
+
+    def _remembered(self, key: str) -> str:
+        if self._settings is None:
+            return ""
+        return str(self._settings.value(key, "") or "")
+
+    # ------------------------------------------------------------------ adding files
+    def choose_folder(self) -> None:
+        folder = choose_folder(self, "选择照片所在的文件夹", self._remembered(LAST_FOLDER_KEY))
+        if folder:
+            self._remember(LAST_FOLDER_KEY, Path(folder))
+            self.add_paths([Path(folder)])
+
+    def choose_files(self) -> None:
+        files = choose_files(self, self._remembered(LAST_FOLDER_KEY))
+        if files:
+            self._remember(LAST_FOLDER_KEY, Path(files[0]).parent)
+            self.add_paths([Path(f) for f in files])
+
+    def clear(self) -> None:
+        if not self.is_busy():
+            self.model.clear()
+            self.status_label.clear()
+
+    def add_paths(self, paths: Sequence[Path]) -> bool:
+        """Check these files, and the pictures in these folders, on a worker thread."""
+        if self.is_busy():
+            self.status_label.setText("正在处理，请等它完成或按「取消」后再添加")
+            return False
+        known = {row.path.absolute() for row in self.model.rows()}
+        given = list(paths)
+
+        def gather(_job: BatchJob) -> list[Path]:
+            from app.services.photos import photo_files
+
+            found = photo_files(given, recursive=True)
+            return [p for p in found if p.absolute() not in known]
+
+        def check(path: Path, _job: BatchJob) -> PhotoRow:
+            from app.services.photos import check_file
+
+            return PhotoRow(path, check_file(path))
+
+        self._start(BatchJob(check, prepare=gather, parent=self), "check", "正在检查")
+        return True
+
+    # ------------------------------------------------------------------ fixing
+    def fix_all(self) -> None:
+        rows = [r for r in self.model.rows() if r.fixable]
+        if not rows or self.is_busy():
+            return
+        start = self._remembered(OUT_FOLDER_KEY)
+        folder = choose_folder(self, "选择存放修复后照片的文件夹（原图不会被改动）", start)
+        if not folder:
+            return
+        out = Path(folder)
+        sources = {r.path.parent.absolute().resolve() for r in rows}
+        if out.absolute().resolve() in sources:
+            warn(
+                self,
+                "修复照片",
+                "请选择另一个文件夹存放修复后的照片（例如新建一个“修复后”文件夹）。\n\n"
+                "修复后的照片与原图同名（扩展名为 .jpg），放在原来的文件夹里会混在一起。",
+            )
+            return
+        self._remember(OUT_FOLDER_KEY, out)
+        self.fix_rows(rows, out)
+
+    def fix_rows(self, rows: Sequence[PhotoRow], out: Path) -> None:
+        """Write fixed copies of `rows` into `out`; never overwrite any existing file."""
+        taken: set[str] = set()
+
+        def fix_one(row: PhotoRow, _job: BatchJob) -> PhotoRow:
+            from app.services.photos import PhotoError, fix_photo
+
+            try:
+                result = fix_photo(row.path.read_bytes())
+            except PhotoError as exc:
+                return replace(row, action=f"未修复：{exc.message}", action_ok=False)
+            except OSError as exc:
+                return replace(row, action=f"无法读取：{exc.strerror or exc}", action_ok=False)
+            target = _write_new(out, fixed_name(row.path.name), result.data, taken)
+            state = verdict_state(result.verdict)
+            note = (
+                f"已修复 → {target.name}（{short_size(len(result.data))}，"
+                f"{result.width}×{result.height}，{state.text}）"
+            )
+            return replace(row, action=note, action_ok=result.verdict.passed)
+
+        self._out_folder = out
+        self._start(BatchJob(fix_one, list(rows), parent=self), "fix", "正在修复")
+
+    # ------------------------------------------------------------------ attaching
+    def match_by_name(self) -> None:
+        factory = self._service_factory
+        if factory is None or self.is_busy():
+            return
+        rows = self.model.rows()
+        paths = [r.path for r in rows if r.usable]
+        unusable = [(r.path, "不是可用的照片，不能存入") for r in rows if not r.usable]
+        if not paths:
+            return
+
+        def work() -> tuple[MatchReport, dict[int, bool]]:
+            service = factory()
+            return service.match_files(paths), service.status_map()
+
+        task = Task(work, self)
+        task.sig_done.connect(lambda result: self._matched(result, unusable))
+        task.sig_failed.connect(self._failed)
+        task.sig_finished.connect(self._task_finished)
+        self._task = task
+        self._show_progress("正在按文件名查找学员…", 0)
+        self.cancel_button.setEnabled(False)
+        self._update_buttons()
+        task.start()
+
+    def _matched(
+        self, result: tuple[MatchReport, dict[int, bool]], unusable: list[tuple[Path, str]]
+    ) -> None:
+        report, existing = result
+        self._task = None
+        self.progress_row.hide()
+        self.status_label.clear()
+        dialog = MatchDialog(report, existing, unusable, self)
+        accepted = exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        chosen, fix = dialog.chosen(), dialog.fix()
+        dialog.deleteLater()
+        if not (accepted and chosen):
+            self._update_buttons()
+            return
+        for path in report.unmatched:
+            why = report.reasons.get(path, "未匹配到学员")
+            self.model.update(path, action=f"未存入：{why}", action_ok=False)
+        picked = {m.path for m in chosen}
+        for amb in report.ambiguous:
+            if amb.path not in picked:
+                self.model.update(
+                    amb.path, action="未存入：有同名学员，没有选择是哪一位", action_ok=False
+                )
+        self.attach(chosen, fix)
+
+    def attach(self, chosen: Sequence[PhotoMatch], fix: bool) -> None:
+        """Store each chosen file as its applicant's photo (fixed first when `fix`)."""
+        factory = self._service_factory
+        assert factory is not None
+        self._attached = []
+
+        def attach_one(m: PhotoMatch, _job: BatchJob) -> tuple[str, bool]:
+            from app.services.photos import MatchReport
+
+            counts = factory().attach_matched(MatchReport(matched=[m]), fix)
+            if counts.errors:
+                return f"未存入 {who(m)}：{counts.errors[0][1]}", False
+            how = "已修复并存入" if counts.fixed else "已存入"
+            verdict = "合格" if counts.passed else "不合格"
+            return f"{how} {who(m)}（{verdict}）", bool(counts.passed)
+
+        self._start(BatchJob(attach_one, list(chosen), parent=self), "attach", "正在存入")
+
+    # ------------------------------------------------------------------ running jobs
+    def _start(self, job: BatchJob, kind: str, text: str) -> None:
+        self._job = job
+        self._job_kind = kind
+        self._job_text = text
+        self._job_counts = {"done": 0, "ok": 0, "bad": 0}
+        job.sig_results.connect(self._on_results)
+        job.sig_progress.connect(self._on_progress)
+        job.sig_finished.connect(self._on_finished)
+        self._show_progress(f"{text}…", 0)
+        self.sig_busy_changed.emit(True)
+        job.start()
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self._job is not None and self._job.is_running():
+            self._job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText("正在停止（当前这个文件处理完即停）…")
+
+    def _show_progress(self, text: str, total: int) -> None:
+        self.status_label.setText(text)
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.cancel_button.setEnabled(True)
+        self.progress_row.show()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.progress.maximum() != total:
+            self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        if total:
+            self.status_label.setText(f"{self._job_text}：{done} / {total}")
+
+    def _on_results(self, results: list[tuple[Any, Any]]) -> None:
+        self._incoming.extend(results)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        self._flush_timer.stop()
+        results, self._incoming = self._incoming, []
+        if not results:
+            return
+        kind = self._job_kind
+        rows: list[PhotoRow] = []
+        for item, result in results:
+            self._job_counts["done"] += 1
+            if kind == "attach":
+                match: PhotoMatch = item
+                if isinstance(result, BaseException):
+                    text, ok = f"未存入 {who(match)}：{_error_text(result)}", False
+                else:
+                    text, ok = result
+                    if not text.startswith("未存入"):
+                        self._attached.append(match.applicant_id)
+                self._job_counts["ok" if ok else "bad"] += 1
+                self.model.update(match.path, action=text, action_ok=ok)
+                continue
+            if isinstance(result, BaseException):
+                path = item.path if isinstance(item, PhotoRow) else Path(item)
+                if kind == "fix":
+                    why = f"未修复：{_error_text(result)}"
+                    self.model.update(path, action=why, action_ok=False)
+                else:
+                    rows.append(PhotoRow(path, None, failure=f"无法检查：{_error_text(result)}"))
+                self._job_counts["bad"] += 1
+                continue
+            rows.append(result)
+            self._job_counts["ok" if result.action_ok else "bad"] += 1
+        if rows:
+            self.model.put(rows)
+
+    def _on_finished(self, cancelled: bool, failure: object) -> None:
+        self._flush()
+        kind, counts = self._job_kind, self._job_counts
+        self._job = None
+        self.progress_row.hide()
+        done = counts.get("done", 0)
+        if isinstance(failure, BaseException):
+            log.error("photo batch failed", exc_info=failure)
+            warn(self, "照片检查", f"处理中断：{_error_text(failure)}")
+        stopped = "已取消：" if cancelled else ""
+        if kind == "check":
+            self.status_label.setText(f"{stopped}检查了 {done} 个文件")
+        elif kind == "fix":
+            folder = getattr(self, "_out_folder", None)
+            where = f"，存放在 {folder}" if folder is not None else ""
+            self.status_label.setText(f"{stopped}修复了 {counts['ok']} 张{where}")
+            if counts["bad"]:
+                self.status_label.setText(
+                    self.status_label.text() + f"；{counts['bad']} 张未能修复合格（见「处理」栏）"
+                )
+        elif kind == "attach":
+            self.status_label.setText(
+                f"{stopped}存入 {len(self._attached)} 位学员的照片"
+                + (f"；{counts['bad']} 张有问题（见「处理」栏）" if counts["bad"] else "")
+            )
+            if self._attached:
+                self.sig_photos_attached.emit(list(self._attached))
+        self.sig_busy_changed.emit(False)
+        self._update_buttons()
+
+    def _failed(self, exc: BaseException) -> None:
+        warn(self, "照片检查", _error_text(exc))
+
+    def _task_finished(self) -> None:
+        self._task = None
+        if self._job is None:
+            self.progress_row.hide()
+            if self.status_label.text().startswith("正在按文件名"):
+                self.status_label.clear()
+        self._update_buttons()
+
+    def shutdown(self, timeout: float = 15.0) -> None:
+        """The window closes: stop after the file being worked on, and wait for it."""
+        if self._job is not None:
+            self._job.cancel()
+        self.wait_idle(timeout)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until the worker is done (tests)."""
+        for worker in (self._job, self._task):
+            if worker is not None:
+                worker.wait(timeout)
+
+    # ------------------------------------------------------------------ drag and drop
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event.mimeData()) and not self.is_busy():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = local_paths(event.mimeData())
+        if paths and self.add_paths(paths):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+
+def _error_text(exc: BaseException) -> str:
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        return message
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return str(exc) or type(exc).__name__
+
+
+def _write_new(folder: Path, name: str, data: bytes, taken: set[str]) -> Path:
+    """Write `data` as `name` in `folder`, as "name (2).jpg" … if that name exists.
+
+    Exclusive creation: an existing file — a source photo, an earlier run's result — is
+    never overwritten.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = Path(name).stem, Path(name).suffix or ".jpg"
+    n = 1
+    while True:
+        candidate = name if n == 1 else f"{stem} ({n}){suffix}"
+        n += 1
+        if candidate.lower() in taken:
+            continue
+        target = folder / candidate
+        try:
+            with open(target, "xb") as f:
+                f.write(data)
+        except FileExistsError:
+            continue
+        taken.add(candidate.lower())
+        return target
