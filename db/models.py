@@ -254,6 +254,26 @@ class Payment(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class CallLog(Base):
+    """One phone call to an applicant (逐一电话告知), or a call the office still owes them.
+
+    `outcome` is "queued" for a call to make (after initial review, or when on-site
+    confirmation found materials missing), else what the call gave: reached, no_answer,
+    wrong_number. `topic` says what the call is about: review or followup.
+    """
+
+    __tablename__ = "call_log"
+    __table_args__ = (Index("ix_call_log_applicant", "applicant_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(20), default="review")
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    operator: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class History(Base):
     """Append-only record of every change: who, when, what, old → new (JSON).
 

@@ -128,6 +128,8 @@ FIELD_LABELS: dict[str, str] = {
     "score_overall": "综合",
     "note": "备注",
     "photo": "照片",
+    "status": "状态",
+    "reasons": "原因",
 }
 """The paper forms' own words for each field, for messages and headers."""
 

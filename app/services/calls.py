@@ -1,0 +1,289 @@
+"""The call list (逐一电话告知): whom to phone, what to tell them, and how each call went."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from app.domain.checklist import ChecklistItem, materials_checklist
+from app.domain.codes import ApplicantStatus
+from app.domain.fees import FeeDue
+from app.domain.flow import at_or_beyond
+from app.domain.money import yuan_text
+from app.domain.remark import transfer_remark
+from app.services.applicants import utcnow
+from app.services.desk import QUEUED, Balance, CallTopic, DeskService, when_text
+from app.services.errors import InputError
+from db.models import Applicant, CallLog
+
+__all__ = ["CallEntry", "CallItem", "CallOutcome", "CallResult", "CallService", "CallTopic"]
+
+
+class CallOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+
+    @property
+    def label(self) -> str:
+        return {"reached": "已接通", "no_answer": "无人接听", "wrong_number": "号码错误"}[
+            self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> CallOutcome | None:
+        """"reached", "已接通", "接通", "无人接听", "未接", "号码错误" ..."""
+        t = unicodedata.normalize("NFKC", text or "").strip().lower()
+        aliases = {
+            cls.REACHED: ("reached", "已接通", "接通", "已通知", "通知", "ok"),
+            cls.NO_ANSWER: ("no_answer", "无人接听", "未接", "未接通", "没接", "无应答"),
+            cls.WRONG_NUMBER: ("wrong_number", "号码错误", "空号", "错号"),
+        }
+        for outcome, names in aliases.items():
+            if t in names:
+                return outcome
+        return None
+
+
+@dataclass(frozen=True)
+class CallItem:
+    """One person to phone, with everything to tell them."""
+
+    applicant_id: int
+    version: int
+    serial_no: int
+    name: str
+    mobile: str
+    phone: str
+    point_name: str
+    status: ApplicantStatus
+    topic: CallTopic
+    result: str  # what to tell: 初审通过 / 退回补正：reasons / 材料不全：…
+    reasons: tuple[str, ...]  # the return reasons, when returned
+    bring: tuple[ChecklistItem, ...]  # their own checklist, required items only
+    balance: Balance
+    transfer_remark: str  # "" when nothing is owed
+    attempts: int  # calls since the result was decided
+    last_outcome: CallOutcome | None
+    last_note: str
+    last_at: datetime | None  # naive UTC
+    last_operator: str
+    done: bool
+    script: str  # the whole message, ready to read out
+
+    @property
+    def serial_text(self) -> str:
+        return f"{self.serial_no:04d}"
+
+    @property
+    def due(self) -> FeeDue:
+        return self.balance.due
+
+    @property
+    def amount_text(self) -> str:
+        """"3130 元" (or what is still owed after part payment)."""
+        return f"{yuan_text(self.balance.outstanding_fen)} 元"
+
+    @property
+    def last_text(self) -> str:
+        if self.last_outcome is None or self.last_at is None:
+            return ""
+        return f"{self.last_outcome.label}（{self.last_operator} {when_text(self.last_at)}）"
+
+
+@dataclass(frozen=True)
+class CallEntry:
+    """A line of one applicant's call log: a call owed (outcome None) or made."""
+
+    at: datetime  # naive UTC
+    operator: str
+    topic: CallTopic
+    outcome: CallOutcome | None
+    note: str
+
+    @property
+    def text(self) -> str:
+        what = f"待通知（{self.topic.label}）" if self.outcome is None else self.outcome.label
+        return what + (f"：{self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class CallResult:
+    outcome: CallOutcome
+    status_before: ApplicantStatus
+    status_after: ApplicantStatus
+    still_on_list: bool
+    message: str
+
+
+@dataclass
+class _Task:
+    topic: CallTopic
+    note: str
+    attempts: int = 0
+    last: CallLog | None = None
+    reached: bool = False
+
+
+def _tasks(rows: list[CallLog]) -> _Task | None:
+    """The latest call owed to one applicant (rows oldest first), with what followed it."""
+    task: _Task | None = None
+    for r in rows:
+        if r.outcome == QUEUED:
+            task = _Task(CallTopic(r.topic), r.note)
+        elif task is not None:
+            task.attempts += 1
+            task.last = r
+            task.reached = task.reached or r.outcome == CallOutcome.REACHED
+    return task
+
+
+def _relevant(task: _Task, status: ApplicantStatus) -> bool:
+    """A review result is owed while the status is still that result; a follow-up until
+    the person is confirmed."""
+    if task.topic is CallTopic.REVIEW:
+        return status in (ApplicantStatus.REVIEW_PASSED, ApplicantStatus.RETURNED)
+    return not at_or_beyond(status, ApplicantStatus.CONFIRMED)
+
+
+class CallService(DeskService):
+    """The call list and call outcomes, as one operator."""
+
+    def call_list(self, include_done: bool = False) -> list[CallItem]:
+        """Applicants still to phone (not yet reached since the result was decided), by
+        报名序号; with `include_done` also those already reached."""
+        with self.db.read() as s:
+            logs = s.scalars(
+                select(CallLog).join(Applicant, Applicant.id == CallLog.applicant_id)
+                .where(Applicant.campaign_id == self.campaign_id)
+                .order_by(CallLog.applicant_id, CallLog.id)
+            ).all()
+            by_applicant: dict[int, list[CallLog]] = defaultdict(list)
+            for log in logs:
+                by_applicant[log.applicant_id].append(log)
+            tasks = {aid: t for aid, rows in by_applicant.items()
+                     if (t := _tasks(rows)) is not None and (include_done or not t.reached)}
+            if not tasks:
+                return []
+            rows = s.scalars(select(Applicant).where(Applicant.id.in_(list(tasks)))
+                             .order_by(Applicant.serial_no)).all()
+            paid = self._paid_by_applicant(s)
+            changes = self._status_changes(s, [r.id for r in rows if r.status
+                                               is ApplicantStatus.RETURNED])
+            items = []
+            for row in rows:
+                task = tasks[row.id]
+                if not task.reached and not _relevant(task, row.status):
+                    continue  # the status moved on without a call: nothing to tell now
+                reasons: tuple[str, ...] = ()
+                if row.status is ApplicantStatus.RETURNED:
+                    for change in reversed(changes.get(row.id, [])):
+                        if change.to_status is ApplicantStatus.RETURNED:
+                            reasons = change.reasons
+                            break
+                items.append(self._item(row, task, reasons,
+                                        Balance(self._due(row), paid.get(row.id, 0))))
+            return items
+
+    def _item(self, row: Applicant, task: _Task, reasons: tuple[str, ...],
+              balance: Balance) -> CallItem:
+        data = self._data(row)
+        bring = tuple(i for i in materials_checklist(data) if i.required)
+        remark = transfer_remark(data.name, data.enrolment_type) if balance.due.total else ""
+        if task.topic is CallTopic.FOLLOWUP:
+            result = task.note
+        elif row.status is ApplicantStatus.RETURNED:
+            result = "退回补正：" + "；".join(reasons) if reasons else task.note
+        else:
+            result = "初审通过"
+        last = task.last
+        return CallItem(
+            applicant_id=row.id, version=row.version, serial_no=row.serial_no,
+            name=row.name, mobile=row.mobile, phone=row.phone,
+            point_name=row.point.name if row.point else "", status=row.status,
+            topic=task.topic, result=result, reasons=reasons, bring=bring, balance=balance,
+            transfer_remark=remark, attempts=task.attempts,
+            last_outcome=CallOutcome(last.outcome) if last is not None else None,
+            last_note=last.note if last is not None else "",
+            last_at=last.at if last is not None else None,
+            last_operator=last.operator if last is not None else "",
+            done=task.reached,
+            script=self._script(row, task, result, bring, balance, remark),
+        )
+
+    def _script(self, row: Applicant, task: _Task, result: str,
+                bring: tuple[ChecklistItem, ...], balance: Balance, remark: str) -> str:
+        c = self.campaign
+        lines = [f"{row.name}您好，这里是{c.year}年度{c.level_name}培训{c.class_name}。"]
+        returned = row.status is ApplicantStatus.RETURNED
+        if task.topic is CallTopic.FOLLOWUP:
+            lines.append(f"您的现场确认尚未完成：{result}。")
+        elif returned:
+            lines.append(f"您的报名材料须{result}。请补正后交回报名点（所在县（市、区）"
+                         "发改委（信用办）、园区经发局或南通班联系人）。")
+        else:
+            lines.append("您的报名已通过初审。")
+        if not returned and balance.outstanding_fen:
+            lines.append(
+                f"请将 {yuan_text(balance.outstanding_fen)} 元转账至：户名 {c.payee_name}，"
+                f"开户行 {c.payee_bank}，账号 {c.payee_account}；"
+                f"转账备注务必写「{remark}」（姓名与报名时一致，不要加“+”和空格）。")
+        if not returned:
+            things = "；".join(f"{i + 1}. {item.title}" for i, item in enumerate(bring))
+            lines.append(f"现场确认时请带齐：{things}。")
+        return "\n".join(lines)
+
+    def record_call(self, applicant_id: int, outcome: CallOutcome | str,
+                    note: str = "") -> CallResult:
+        """Log one call. Reached: the person is off the list, and one who passed review
+        moves to 已电话通知 (and on to 已缴费 if the money is already in). No answer or a
+        wrong number: they stay on the list, the attempt counted."""
+        parsed = outcome if isinstance(outcome, CallOutcome) else CallOutcome.parse(outcome)
+        if parsed is None:
+            raise InputError(f"不认识的通话结果「{outcome}」：请用 已接通、无人接听 或 号码错误。")
+        note = note.strip()
+        with self.db.write() as s:
+            row = self._row(s, applicant_id, lock=True)
+            before = row.status
+            logs = list(s.scalars(select(CallLog).where(CallLog.applicant_id == applicant_id)
+                                  .order_by(CallLog.id)))
+            task = _tasks(logs)
+            topic = task.topic if task is not None else CallTopic.REVIEW
+            s.add(CallLog(applicant_id=applicant_id, topic=topic.value, outcome=parsed.value,
+                          note=note[:500], operator=self.operator, at=utcnow()))
+            self._history(s, applicant_id, "call", "call",
+                          {"结果": [None, parsed.label]}, note)
+            if parsed is CallOutcome.REACHED and row.status is ApplicantStatus.REVIEW_PASSED:
+                self._move(s, row, ApplicantStatus.PHONED,
+                           "电话通知初审通过" + (f"：{note}" if note else ""))
+                balance = self._balance(s, row)
+                if balance.due.total and balance.settled:
+                    self._move(s, row, ApplicantStatus.PAID, "电话通知前已缴清")
+            after = row.status
+        on_list = parsed is not CallOutcome.REACHED
+        if parsed is CallOutcome.REACHED:
+            message = f"{row.name}：已接通，已从待通知名单移除。"
+        elif parsed is CallOutcome.NO_ANSWER:
+            attempts = (task.attempts if task is not None else 0) + 1
+            message = f"{row.name}：无人接听（第 {attempts} 次），仍在待通知名单中，请稍后再拨。"
+        else:
+            message = f"{row.name}：号码错误，仍在待通知名单中。请核对手机号后再拨。"
+        if after is not before:
+            message += f"状态：{before.label} → {after.label}。"
+        return CallResult(parsed, before, after, on_list, message)
+
+    def calls(self, applicant_id: int) -> list[CallEntry]:
+        """One applicant's call log, oldest first (calls owed and calls made)."""
+        with self.db.read() as s:
+            self._row(s, applicant_id)
+            logs = s.scalars(select(CallLog).where(CallLog.applicant_id == applicant_id)
+                             .order_by(CallLog.id)).all()
+            return [
+                CallEntry(r.at, r.operator, CallTopic(r.topic),
+                          None if r.outcome == QUEUED else CallOutcome(r.outcome), r.note)
+                for r in logs
+            ]

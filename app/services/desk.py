@@ -1,0 +1,317 @@
+"""What the review, call, confirmation and payment services share: the locked applicant
+row, fees owed and paid, history, and the one place where a status changes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.applicant import ApplicantData
+from app.domain.codes import ApplicantStatus
+from app.domain.fees import FeeDue, fee_due
+from app.domain.flow import (
+    backward_steps,
+    is_backward,
+    join_reasons,
+    next_steps,
+    split_reasons,
+    transition_problem,
+)
+from app.domain.money import yuan_text
+from app.services.applicants import _PLAIN_FIELDS, ApplicantRecord, ApplicantService, utcnow
+from app.services.campaign import CampaignInfo
+from app.services.errors import NotFoundError, ServiceError
+from db.engine import Database
+from db.models import Applicant, CallLog, History, Payment
+
+STATUS_ENTITY = "status"
+"""History.entity (and action) of a status change."""
+
+
+class TransitionError(ServiceError):
+    """A status change the flow does not allow; the message names the allowed ones."""
+
+    def __init__(self, message: str, current: ApplicantStatus,
+                 forward: tuple[ApplicantStatus, ...],
+                 backward: tuple[ApplicantStatus, ...]) -> None:
+        super().__init__(message)
+        self.current = current
+        self.forward = forward
+        self.backward = backward
+
+
+class CallTopic(StrEnum):
+    """What a call the office owes is about."""
+
+    REVIEW = "review"  # tell the result of the initial review
+    FOLLOWUP = "followup"  # after on-site confirmation: materials missing, not paid
+
+    @property
+    def label(self) -> str:
+        return "初审结果" if self is CallTopic.REVIEW else "现场确认后续"
+
+
+QUEUED = "queued"
+"""CallLog.outcome of a call still to make."""
+
+
+class PaymentState(StrEnum):
+    NOTHING_DUE = "nothing_due"
+    UNPAID = "unpaid"
+    PARTIAL = "partial"
+    PAID = "paid"
+    OVERPAID = "overpaid"
+
+    @property
+    def label(self) -> str:
+        return {
+            PaymentState.NOTHING_DUE: "无需缴费",
+            PaymentState.UNPAID: "未缴费",
+            PaymentState.PARTIAL: "未缴清",
+            PaymentState.PAID: "已缴清",
+            PaymentState.OVERPAID: "多缴",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What one applicant owes and has paid. Amounts due are whole yuan, paid is fen."""
+
+    due: FeeDue
+    paid_fen: int
+
+    @property
+    def due_fen(self) -> int:
+        return self.due.total * 100
+
+    @property
+    def outstanding_fen(self) -> int:
+        return max(0, self.due_fen - self.paid_fen)
+
+    @property
+    def state(self) -> PaymentState:
+        if self.due_fen == 0:
+            return PaymentState.NOTHING_DUE if self.paid_fen == 0 else PaymentState.OVERPAID
+        if self.paid_fen == 0:
+            return PaymentState.UNPAID
+        if self.paid_fen < self.due_fen:
+            return PaymentState.PARTIAL
+        return PaymentState.PAID if self.paid_fen == self.due_fen else PaymentState.OVERPAID
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more to pay."""
+        return self.paid_fen >= self.due_fen
+
+    @property
+    def text(self) -> str:
+        """"已缴清 3130 元", "未缴清：已缴 2800 元，应缴 3130 元", "无需缴费"."""
+        state = self.state
+        due, paid = yuan_text(self.due_fen), yuan_text(self.paid_fen)
+        if state is PaymentState.NOTHING_DUE:
+            return "无需缴费（应缴 0 元）"
+        if state is PaymentState.UNPAID:
+            return f"未缴费：应缴 {due} 元"
+        if state is PaymentState.PAID:
+            return f"已缴清 {paid} 元"
+        return f"{state.label}：已缴 {paid} 元，应缴 {due} 元"
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One step of an applicant's flow, as history keeps it."""
+
+    at: datetime  # naive UTC, as stored
+    operator: str
+    from_status: ApplicantStatus | None
+    to_status: ApplicantStatus
+    note: str
+    reasons: tuple[str, ...]
+    backward: bool
+
+    @property
+    def text(self) -> str:
+        head = f"{self.from_status.label if self.from_status else ''} → {self.to_status.label}"
+        if self.reasons:
+            head += f"（{'；'.join(self.reasons)}）"
+        return head + (f"：{self.note}" if self.note else "")
+
+
+def local_time(at: datetime) -> datetime:
+    """Stored times are naive UTC; people read their own clock."""
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone().replace(tzinfo=None)
+
+
+def when_text(at: datetime, now: datetime | None = None) -> str:
+    """"14:05" today, "10月15日 14:05" another day (local time)."""
+    local = local_time(at)
+    today = local_time(now or utcnow()).date()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def status_change_from_history(h: History) -> StatusChange | None:
+    changes: dict[str, Any] = json.loads(h.changes_json or "{}")
+    pair = changes.get("status")
+    if not isinstance(pair, list) or len(pair) != 2:
+        return None
+    to = ApplicantStatus.parse(pair[1])
+    if to is None:
+        return None
+    frm = ApplicantStatus.parse(pair[0])
+    reasons_pair = changes.get("reasons")
+    reasons = split_reasons(reasons_pair[1]) if isinstance(reasons_pair, list) else ()
+    backward = frm is not None and is_backward(frm, to)
+    return StatusChange(h.at, h.operator, frm, to, h.note, reasons, backward)
+
+
+class DeskService:
+    """Base of the desk's services: one campaign, one operator, every write with history."""
+
+    def __init__(
+        self,
+        db: Database,
+        operator: str,
+        campaign_id: int | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.applicants = ApplicantService(db, operator, campaign_id, clock)
+        self.db = db
+        self.operator = self.applicants.operator
+        self.clock = clock
+        self.campaign: CampaignInfo = self.applicants.campaign
+
+    @property
+    def campaign_id(self) -> int:
+        return self.campaign.id
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # ------------------------------------------------------------------ rows
+    def _row(self, s: Session, applicant_id: int, *, lock: bool = False) -> Applicant:
+        """The applicant row; with `lock`, held (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+        write transaction already holds the database) until the transaction ends, so two
+        desks acting on one person queue instead of both acting on what they read."""
+        stmt = select(Applicant).where(Applicant.id == applicant_id)
+        if lock:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        row = s.scalars(stmt).one_or_none()
+        if row is None or row.campaign_id != self.campaign_id:
+            raise NotFoundError("找不到这条报名记录，可能已被删除。请刷新列表。")
+        return row
+
+    def _record(self, s: Session, row: Applicant) -> ApplicantRecord:
+        return self.applicants._record(s, row)
+
+    @staticmethod
+    def _data(row: Applicant) -> ApplicantData:
+        """The form's data from a row, without the photo query `_record` makes."""
+        data = ApplicantData(**{f: getattr(row, f) for f in _PLAIN_FIELDS})
+        data.id_number = row.id_number or ""
+        data.serial_no = row.serial_no
+        data.registration_point = row.point.name if row.point is not None else ""
+        data.extra = json.loads(row.extra_json) if row.extra_json else {}
+        return data
+
+    def _due(self, row: Applicant) -> FeeDue:
+        return fee_due(row.enrolment_type, self.campaign.fees, row.sits_exam)
+
+    def _paid_fen(self, s: Session, applicant_id: int) -> int:
+        total = s.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0))
+                         .where(Payment.applicant_id == applicant_id))
+        return int(total or 0)
+
+    def _paid_by_applicant(self, s: Session) -> dict[int, int]:
+        rows = s.execute(
+            select(Payment.applicant_id, func.sum(Payment.amount_fen))
+            .where(Payment.campaign_id == self.campaign_id, Payment.applicant_id.is_not(None))
+            .group_by(Payment.applicant_id)
+        ).all()
+        return {int(aid): int(total or 0) for aid, total in rows if aid is not None}
+
+    def _balance(self, s: Session, row: Applicant) -> Balance:
+        return Balance(self._due(row), self._paid_fen(s, row.id))
+
+    # ------------------------------------------------------------------ history
+    def _history(self, s: Session, applicant_id: int | None, entity: str, action: str,
+                 changes: dict[str, list[Any]], note: str = "",
+                 at: datetime | None = None) -> None:
+        s.add(History(
+            campaign_id=self.campaign_id, applicant_id=applicant_id, entity=entity,
+            action=action, changes_json=json.dumps(changes, ensure_ascii=False),
+            note=note, operator=self.operator, at=at or utcnow(),
+        ))
+
+    def _status_changes(self, s: Session, applicant_ids: Sequence[int]
+                        ) -> dict[int, list[StatusChange]]:
+        """Status changes of many applicants, oldest first, in one query."""
+        out: dict[int, list[StatusChange]] = {i: [] for i in applicant_ids}
+        if not applicant_ids:
+            return out
+        ids = list(applicant_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = s.scalars(
+                select(History)
+                .where(History.applicant_id.in_(chunk), History.entity == STATUS_ENTITY)
+                .order_by(History.id)
+            ).all()
+            for h in rows:
+                change = status_change_from_history(h)
+                if change is not None and h.applicant_id is not None:
+                    out[h.applicant_id].append(change)
+        return out
+
+    def _last_change_to(self, s: Session, applicant_id: int,
+                        status: ApplicantStatus) -> StatusChange | None:
+        changes = self._status_changes(s, [applicant_id])[applicant_id]
+        for change in reversed(changes):
+            if change.to_status is status:
+                return change
+        return None
+
+    # ------------------------------------------------------------------ calls
+    def _queue_call(self, s: Session, applicant_id: int, topic: CallTopic, note: str,
+                    at: datetime | None = None) -> None:
+        s.add(CallLog(applicant_id=applicant_id, topic=topic.value, outcome=QUEUED,
+                      note=note[:500], operator=self.operator, at=at or utcnow()))
+
+    # ------------------------------------------------------------------ status
+    def _move(self, s: Session, row: Applicant, to: ApplicantStatus, note: str = "",
+              reasons: Sequence[str] = ()) -> StatusChange:
+        """Change the status of a row the caller has locked, or raise TransitionError.
+
+        History gets who, when, from → to, the note and the reasons. Passing or returning
+        at the initial review puts the person on the call list (逐一电话告知).
+        """
+        current = row.status
+        owes_nothing = self._due(row).total == 0
+        problem = transition_problem(current, to, owes_nothing=owes_nothing, reasons=reasons)
+        if problem is not None:
+            raise TransitionError(problem, current, next_steps(current, owes_nothing),
+                                  backward_steps(current))
+        now = utcnow()
+        reasons_text = join_reasons(reasons)
+        row.status = to
+        row.updated_at = now
+        row.updated_by = self.operator
+        changes: dict[str, list[Any]] = {"status": [current.display, to.display]}
+        if reasons_text:
+            changes["reasons"] = [None, reasons_text]
+        self._history(s, row.id, STATUS_ENTITY, STATUS_ENTITY, changes, note.strip(), at=now)
+        if to is ApplicantStatus.REVIEW_PASSED:
+            self._queue_call(s, row.id, CallTopic.REVIEW, "初审通过", at=now)
+        elif to is ApplicantStatus.RETURNED:
+            self._queue_call(s, row.id, CallTopic.REVIEW, f"退回补正：{reasons_text}", at=now)
+        return StatusChange(now, self.operator, current, to, note.strip(),
+                            split_reasons(reasons_text),
+                            is_backward(current, to))
