@@ -15,6 +15,7 @@ from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.checklist import materials_checklist
 from app.domain.codes import ApplicantStatus, CodeEnum
 from app.domain.fees import fee_due
+from app.domain.photo import fixed_filename, human_size, pixels_text, size_text
 from app.domain.remark import transfer_remark
 from app.services import backup as backups
 from app.services.applicants import ApplicantRecord, ApplicantService
@@ -22,6 +23,7 @@ from app.services.database import describe, open_database
 from app.services.demo import demo_applicants
 from app.services.errors import ServiceError
 from app.services.paths import resolve_db_url
+from app.services.photos import check_bytes, fix_photo, photo_files, read_photo_file
 from db import sqlite_file
 from db.engine import Database
 
@@ -276,6 +278,122 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _photo_paths(args: argparse.Namespace) -> list[Path] | None:
+    """The files to work on, or None (after saying why) when an argument is wrong."""
+    given = [Path(p).expanduser() for p in args.paths]
+    missing = [p for p in given if not p.exists() and not p.is_symlink()]
+    if missing:
+        print("参数错误：找不到 " + "、".join(str(p) for p in missing), file=sys.stderr)
+        return None
+    files = photo_files(given, recursive=args.recursive)
+    if not files:
+        print("所给文件夹中没有照片文件（.jpg .png .heic 等）。", file=sys.stderr)
+        return None
+    return files
+
+
+def _verdict_cells(size: int, width: int | None, height: int | None, passed: bool,
+                   warned: bool) -> list[str]:
+    return [f"{size:,} 字节", pixels_text(width, height),
+            ("合格（有提醒）" if warned else "合格") if passed else "不合格"]
+
+
+def cmd_photo_check(args: argparse.Namespace) -> int:
+    files = _photo_paths(args)
+    if files is None:
+        return 2
+    rows: list[list[str]] = []
+    failed = 0
+    for path in files:
+        data, problem = read_photo_file(path)
+        if data is None:
+            rows.append([str(path), "", "", "不合格", (problem or "").split("。")[0]])
+            failed += 1
+            continue
+        v = check_bytes(data, path.name)
+        f = v.facts
+        rows.append([str(path), *_verdict_cells(f.size, f.width, f.height, v.passed,
+                                                 bool(v.warnings)), v.reason_text])
+        failed += not v.passed
+    print(_table(["文件", "大小", "像素", "结论", "原因"], rows))
+    print(f"共 {len(files)} 个文件：合格 {len(files) - failed}，不合格 {failed}。"
+          "（要求：JPEG 格式 .jpg，宽和高都大于 100 像素，文件小于 20KB 即 20,480 字节）")
+    if failed:
+        print("可用 python -m app photo fix 文件或文件夹 --out 输出文件夹 修复"
+              "（原文件不会被改动）。")
+    return 1 if failed else 0
+
+
+def cmd_photo_fix(args: argparse.Namespace) -> int:
+    files = _photo_paths(args)
+    if files is None:
+        return 2
+    out_dir = Path(args.out).expanduser()
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"参数错误：--out {out_dir} 是一个文件，不是文件夹。", file=sys.stderr)
+        return 2
+    # Every target first: a name taken twice gets " (2)"; a target that is an input is refused
+    # before anything is written.
+    sources = {p.resolve() for p in files}
+    targets: list[Path] = []
+    used: set[Path] = set()
+    for path in files:
+        stem = Path(fixed_filename(path.name)).stem
+        target, n = out_dir / f"{stem}.jpg", 1
+        while target.resolve() in used:
+            n += 1
+            target = out_dir / f"{stem} ({n}).jpg"
+        used.add(target.resolve())
+        targets.append(target)
+    clash = [(s, t) for s, t in zip(files, targets, strict=True) if t.resolve() in sources]
+    if clash:
+        src, tgt = clash[0]
+        print(f"参数错误：输出 {tgt} 会覆盖原文件 {src}。原文件不能被覆盖，"
+              "请用另一个 --out 文件夹。", file=sys.stderr)
+        return 2
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        print(f"无法创建输出文件夹 {out_dir}：{e.strerror or e}", file=sys.stderr)
+        return 2
+    failed = 0
+    for path, target in zip(files, targets, strict=True):
+        data, problem = read_photo_file(path)
+        if data is None:
+            print(f"{path}：无法修复。{problem}")
+            failed += 1
+            continue
+        v = check_bytes(data, path.name)
+        f = v.facts
+        before = " ".join(x for x in (f.format or "", pixels_text(f.width, f.height),
+                                      human_size(f.size), "合格" if v.passed else "不合格") if x)
+        try:
+            if v.passed and not (v.fixable and v.fix_advised):
+                target.write_bytes(data)  # nothing to fix: copied as it is, no re-compression
+                print(f"{path}：{before} → {target}（已合格，原样复制）")
+                continue
+            r = fix_photo(data, crop=not args.no_crop, filename=path.name)
+            target.write_bytes(r.data)
+        except ServiceError as e:
+            print(f"{path}：{before} → {e.message}")
+            failed += 1
+            continue
+        except OSError as e:
+            print(f"{path}：无法写入 {target}：{e.strerror or e}")
+            failed += 1
+            continue
+        print(f"{path}：{before} → {target} {r.width}×{r.height} {size_text(len(r.data))} "
+              f"质量 {r.quality} {'合格' if r.verdict.passed else '不合格'}")
+    print(f"共 {len(files)} 个文件：已输出 {len(files) - failed} 个到 {out_dir}，"
+          f"无法修复 {failed} 个。原文件均未改动。")
+    return 1 if failed else 0
+
+
+def cmd_photo_help(args: argparse.Namespace) -> int:
+    args.photo_parser.print_help(sys.stderr)
+    return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS,
@@ -316,6 +434,26 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("file", help="备份文件路径")
     rs.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     rs.set_defaults(func=cmd_restore)
+    photo_help = "检查或修复电子照片（JPEG .jpg，宽高都大于100像素，小于20KB）；不需要数据库"
+    ph = sub.add_parser("photo", help=photo_help, description=photo_help)
+    ph.set_defaults(func=cmd_photo_help, photo_parser=ph)
+    phs = ph.add_subparsers(dest="photo_command", metavar="子命令", parser_class=_Parser)
+    pc = phs.add_parser("check", help="检查照片：大小、像素、结论、原因（全部合格时退出码为0）",
+                        description="检查照片文件或文件夹中的照片（全部合格时退出码为0，否则为1）")
+    pc.add_argument("paths", nargs="+", metavar="PATH", help="照片文件或文件夹")
+    pc.add_argument("-r", "--recursive", action="store_true", help="同时检查子文件夹")
+    pc.set_defaults(func=cmd_photo_check)
+    pf = phs.add_parser("fix", help="修复照片并另存到 --out 文件夹（原文件不改动）",
+                        description="把照片修复为合格的 JPEG（转正、转RGB、裁成2寸比例、缩小、"
+                                    "压缩到20,000字节以下），另存为 输出文件夹/原名.jpg；"
+                                    "原文件不改动")
+    pf.add_argument("paths", nargs="+", metavar="PATH", help="照片文件或文件夹")
+    pf.add_argument("--out", required=True, metavar="DIR", help="输出文件夹（不存在则创建）")
+    pf.add_argument("--no-crop", action="store_true", help="不裁剪成2寸照片比例")
+    pf.add_argument("-r", "--recursive", action="store_true", help="同时处理子文件夹")
+    pf.set_defaults(func=cmd_photo_fix)
+    _add_desk_commands(add, common)  # issue 5: review, calls, confirm, pay, statement …
+    _add_exchange_commands(add, common)  # issue 6: export summary/full, import
     return p
 
 
@@ -342,3 +480,490 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Closing checkpoints the WAL into the database file and drops the -wal/-shm.
         while _opened:
             _opened.pop().dispose()
+
+
+# ====================================================================================
+# Review, calls, on-site confirmation, payments and overview (issue 5).
+# Kept as one block, apart from the commands above; build_parser() registers it with
+# _add_desk_commands().
+# ====================================================================================
+from datetime import date as _date  # noqa: E402
+from decimal import Decimal, InvalidOperation  # noqa: E402
+from typing import Any  # noqa: E402
+
+from app.domain.bankstatement import parse_date  # noqa: E402
+from app.domain.flow import RETURN_REASONS  # noqa: E402
+from app.services.calls import CallOutcome, CallService  # noqa: E402
+from app.services.confirmation import ConfirmationService, ConfirmKind  # noqa: E402
+from app.services.overview import OverviewService  # noqa: E402
+from app.services.payments import MatchCategory, PaymentService  # noqa: E402
+from app.services.workflow import WorkflowService  # noqa: E402
+
+
+def _desk_key(db: Database, operator: str, key: str) -> int | None:
+    """The applicant named by KEY (ID number or its last 6+ digits, 报名序号, name), or
+    None after saying why on stderr."""
+    found = ConfirmationService(db, operator).lookup(key)
+    if found.found is not None:
+        return found.found.applicant_id
+    print(found.message, file=sys.stderr)
+    for hit in found.hits[:20]:
+        print(f"  {hit.text}  {hit.status.label}", file=sys.stderr)
+    if found.ambiguous:
+        print("请用身份证号或报名序号指定。", file=sys.stderr)
+    return None
+
+
+def _reason_text(text: str) -> str:
+    """--reason 1 … 7 picks from the standard list; anything else is taken as typed."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    if t.isdigit() and 1 <= int(t) <= len(RETURN_REASONS):
+        return RETURN_REASONS[int(t) - 1]
+    return t
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    if not getattr(args, "review_command", None):
+        args.review_parser.print_help(sys.stderr)
+        return 2
+    db = _open(args)
+    operator = _operator(args)
+    aid = _desk_key(db, operator, args.key)
+    if aid is None:
+        return 1
+    wf = WorkflowService(db, operator)
+    rec = wf.applicants.get(aid)
+    if args.review_command == "show":
+        print(f"报名序号 {rec.serial_text}　{rec.data.name}　状态：{rec.status.label}")
+        problems = wf.blockers(aid)
+        print("问题：" if problems else "问题：无")
+        for p in problems:
+            print(f"  {p}")
+        last = wf.last_review(aid)
+        if last is not None:
+            print(f"上次初审：{last.text}（{last.operator}）")
+        steps = wf.allowed_steps(aid)
+        print("下一步可改为：" + ("、".join(s.label for s in steps.forward) or "无"))
+        return 0
+    if args.review_command == "pass":
+        rec = wf.review_pass(aid, rec.version, args.note or "", override=args.force)
+    else:
+        reasons = [_reason_text(r) for r in args.reason]
+        rec = wf.review_return(aid, rec.version, reasons, args.note or "")
+    print(f"{rec.serial_text} {rec.data.name}：{rec.status.label}。已列入待通知名单。")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    db = _open(args)
+    operator = _operator(args)
+    aid = _desk_key(db, operator, args.key)
+    if aid is None:
+        return 1
+    wf = WorkflowService(db, operator)
+    if args.to:
+        to = ApplicantStatus.parse(args.to)
+        if to is None:
+            names = "、".join(s.label for s in ApplicantStatus)
+            print(f"没有状态「{args.to}」。可选：{names}", file=sys.stderr)
+            return 2
+        reasons = [_reason_text(r) for r in args.reason or []]
+        rec = wf.transition(aid, to, note=args.note or "", reasons=reasons)
+        print(f"{rec.serial_text} {rec.data.name}：状态已改为「{rec.status.label}」。")
+        return 0
+    rec = wf.applicants.get(aid)
+    print(f"报名序号 {rec.serial_text}　{rec.data.name}　状态：{rec.status.label}")
+    for change in wf.status_history(aid):
+        print(f"  {change.at:%Y-%m-%d %H:%M} UTC  {change.operator}  {change.text}")
+    return 0
+
+
+def cmd_calls(args: argparse.Namespace) -> int:
+    db = _open(args)
+    items = CallService(db, _operator(args)).call_list(include_done=args.all)
+    print(_table(
+        ["报名序号", "姓名", "手机", "报名点", "告知", "应缴", "转账备注", "拨打", "上次"],
+        [[i.serial_text, i.name, i.mobile or i.phone, i.point_name, i.result,
+          i.amount_text if i.balance.due.total else "0 元", i.transfer_remark,
+          str(i.attempts), ("已通知 " if i.done else "") + i.last_text] for i in items],
+    ))
+    if args.verbose:
+        for i in items:
+            print(f"\n—— {i.serial_text} {i.name} {i.mobile}\n{i.script}")
+    print(f"共 {len(items)} 人" + ("" if args.all else "待通知"))
+    return 0
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    outcome = CallOutcome.parse(args.outcome)
+    if outcome is None:
+        print(f"参数错误：不认识的通话结果「{args.outcome}」。可用：已接通、无人接听、号码错误。",
+              file=sys.stderr)
+        return 2
+    db = _open(args)
+    operator = _operator(args)
+    aid = _desk_key(db, operator, args.key)
+    if aid is None:
+        return 1
+    print(CallService(db, operator).record_call(aid, outcome, args.note or "").message)
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    if not args.all and not args.tick:
+        print("参数错误：请用 --all（必交材料全部收到）或 --tick 项目1,项目2 指定收到的材料。",
+              file=sys.stderr)
+        return 2
+    notes: dict[str, str] = {}
+    for text in args.note or []:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            print(f"参数错误：--note 应写成 项目=备注，如 education=学信网打印件（收到「{text}」）",
+                  file=sys.stderr)
+            return 2
+        notes[key.strip()] = value.strip()
+    db = _open(args)
+    operator = _operator(args)
+    aid = _desk_key(db, operator, args.key)
+    if aid is None:
+        return 1
+    svc = ConfirmationService(db, operator)
+    card = svc.card(aid)
+    if args.all:
+        ticks = {i.key: True for i in card.required_items}
+    else:
+        ticks = {k.strip(): True for k in args.tick.replace("，", ",").split(",") if k.strip()}
+    outcome = svc.confirm(aid, ticks, notes, card.version)
+    print(outcome.message)
+    if outcome.kept:
+        print("另一台电脑已勾选、本次保留：" + "、".join(outcome.kept))
+    if args.receipt:
+        print()
+        print(svc.receipt_text(aid))
+    return 0 if outcome.kind in (ConfirmKind.CONFIRMED, ConfirmKind.ALREADY_CONFIRMED) else 1
+
+
+def cmd_pay(args: argparse.Namespace) -> int:
+    try:
+        amount = Decimal(unicodedata.normalize("NFKC", args.amount).replace(",", "").strip())
+    except InvalidOperation:
+        print(f"参数错误：金额「{args.amount}」不是数字，如 --amount 3130。", file=sys.stderr)
+        return 2
+    paid_on: _date | None = parse_date(args.date) if args.date else None
+    if args.date and paid_on is None:
+        print(f"参数错误：日期「{args.date}」无法识别，如 --date 2021-10-12。", file=sys.stderr)
+        return 2
+    db = _open(args)
+    operator = _operator(args)
+    aid = _desk_key(db, operator, args.key)
+    if aid is None:
+        return 1
+    svc = PaymentService(db, operator)
+    result = svc.record_payment(aid, amount, paid_on or svc.today(), args.remark or "",
+                                args.method or "转账", args.payer or "")
+    print(result.message)
+    for w in result.warnings:
+        print(f"  提醒：{w}")
+    return 0
+
+
+def cmd_statement(args: argparse.Namespace) -> int:
+    mapping: dict[str, str | int] = {}
+    for text in args.map or []:
+        key, sep, value = text.partition("=")
+        if not sep:
+            print(f"参数错误：--map 应写成 字段=列名，如 金额=收入金额（收到「{text}」）",
+                  file=sys.stderr)
+            return 2
+        v = value.strip()
+        mapping[key.strip()] = int(v) - 1 if v.isdigit() else v
+    db = _open(args)
+    svc = PaymentService(db, _operator(args))
+    preview = svc.read_statement(args.file, mapping or None)
+    where = f"工作表「{preview.sheet}」" if preview.sheet else f"编码 {preview.encoding}"
+    print(f"{preview.source}（{where}）：表头在第 {preview.header_row} 行；{preview.columns_text}")
+    for w in preview.warnings:
+        print(f"  提醒：{w}")
+    result = svc.match_statement(preview)
+    print(_table(
+        ["行", "日期", "金额", "付款人", "备注", "结果", "学员", "说明"],
+        [[str(m.line.row), str(m.line.paid_on or ""), m.line.amount_text, m.line.payer,
+          m.line.remark, m.category.label,
+          m.applicant.text if m.applicant else "；".join(c.text for c in m.candidates[:3]),
+          m.message] for m in result.lines],
+    ))
+    print(result.summary)
+    if result.unpaid:
+        print("仍未缴清：" + "、".join(f"{b.serial_text}{b.name}" for b in result.unpaid[:50])
+              + ("……" if len(result.unpaid) > 50 else ""))
+    if not args.apply:
+        print(f"以上为预览，未记入。加 --apply 记入「{MatchCategory.MATCHED.label}」的 "
+              f"{len(result.auto)} 笔；其他须在窗口中逐笔选择学员。")
+        return 0
+    report = svc.apply_matches(result.auto)
+    print(report.message)
+    for r in report.applied:
+        if r.warnings:
+            print(f"  {r.name}：" + "；".join(r.warnings))
+    return 0
+
+
+def cmd_overview(args: argparse.Namespace) -> int:
+    today: _date | None = None
+    if args.today:
+        today = parse_date(args.today)
+        if today is None:
+            print(f"参数错误：日期「{args.today}」无法识别，如 --today 2021-10-01。",
+                  file=sys.stderr)
+            return 2
+    db = _open(args)
+    ov = OverviewService(db).summary(today)
+    rows = []
+    for p in (*ov.points, ov.total):
+        ndrc = "" if p.ndrc_sent is None else (
+            "已报 " + "、".join(p.ndrc_names) if p.ndrc_sent else "未报")
+        rows.append([p.name, str(p.target), str(p.registered),
+                     str(p.behind) if p.behind else "", str(p.passed), str(p.paid),
+                     str(p.confirmed), ndrc])
+    print(ov.campaign_title)
+    print(_table(["报名点", "目标", "已报名", "还差", "初审通过", "已缴费", "已确认", "发改委1人"],
+                 rows))
+    print(f"全班 {ov.class_total} 人：最少 {ov.min_trainees} 人"
+          + (f"（还差 {ov.short_of_minimum} 人）" if ov.short_of_minimum else "（已达到）")
+          + f"，目标 {ov.target_total} 人"
+          + (f"（还差 {ov.short_of_target} 人）" if ov.short_of_target else "（已达到）"))
+    if ov.counties_without_ndrc:
+        print("发改委尚未报人的县区：" + "、".join(ov.counties_without_ndrc))
+    for d in ov.deadlines:
+        print(d.text)
+    return 0
+
+
+def _add_desk_commands(add: Any, common: argparse.ArgumentParser) -> None:
+    """Register the review / calls / confirm / pay / statement / overview commands."""
+    rv = add("review", "初审：查看问题、通过或退回补正")
+    rv.set_defaults(func=cmd_review, review_parser=rv)
+    rvs = rv.add_subparsers(dest="review_command", metavar="子命令", parser_class=_Parser)
+    r_show = rvs.add_parser("show", help="显示初审须注意的问题", parents=[common])
+    r_show.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    r_pass = rvs.add_parser("pass", help="初审通过", parents=[common])
+    r_pass.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    r_pass.add_argument("--note", help="说明")
+    r_pass.add_argument("--force", action="store_true", help="有错误时仍然通过（须写 --note）")
+    r_ret = rvs.add_parser("return", help="退回补正（须写原因）", parents=[common])
+    r_ret.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    r_ret.add_argument("--reason", action="append", required=True,
+                       help="退回原因，可多次；1–7 选标准原因：" + "、".join(
+                           f"{i}{r}" for i, r in enumerate(RETURN_REASONS, 1)))
+    r_ret.add_argument("--note", help="说明")
+    st = add("status", "查看状态记录，或用 --to 更改状态（回退须写 --reason）")
+    st.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    st.add_argument("--to", help="新状态，如 县区已审、已报省公司")
+    st.add_argument("--reason", action="append", help="原因（回退或退回时必填，可多次）")
+    st.add_argument("--note", help="说明")
+    st.set_defaults(func=cmd_status)
+    cl = add("calls", "待电话通知名单：电话、告知内容、应缴金额、转账备注")
+    cl.add_argument("--all", action="store_true", help="包括已通知的")
+    cl.add_argument("-v", "--verbose", action="store_true", help="同时打印每人的通知话术")
+    cl.set_defaults(func=cmd_calls)
+    ca = add("call", "登记一次电话通知的结果")
+    ca.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    ca.add_argument("--outcome", required=True, help="已接通、无人接听 或 号码错误")
+    ca.add_argument("--note", help="说明")
+    ca.set_defaults(func=cmd_call)
+    cf = add("confirm", "现场确认：登记收到的材料（必交材料齐全即确认）")
+    cf.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    cf.add_argument("--all", action="store_true", help="必交材料全部收到")
+    cf.add_argument("--tick", help="收到的材料项，逗号分隔：education,id_copy,photos,"
+                                   "qualification,other_proof,forms,employer_proof")
+    cf.add_argument("--note", action="append", help="某项的备注：项目=备注，可多次")
+    cf.add_argument("--receipt", action="store_true", help="打印回执")
+    cf.set_defaults(func=cmd_confirm)
+    py = add("pay", "登记一笔缴费")
+    py.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
+    py.add_argument("--amount", required=True, help="金额（元），如 3130")
+    py.add_argument("--date", help="缴费日期，如 2021-10-12（默认今天）")
+    py.add_argument("--remark", help="转账备注")
+    py.add_argument("--method", help="方式：转账（默认）、现金……")
+    py.add_argument("--payer", help="付款人")
+    py.set_defaults(func=cmd_pay)
+    sm = add("statement", "导入银行流水（.xlsx/.csv）：预览匹配结果，--apply 记入已匹配的")
+    sm.add_argument("file", help="银行流水文件")
+    sm.add_argument("--apply", action="store_true", help="记入金额相符且无歧义的各笔")
+    sm.add_argument("--map", action="append",
+                    help="指定列：字段=列名或列号，如 金额=收入金额、备注=5（可多次）")
+    sm.set_defaults(func=cmd_statement)
+    ov = add("overview", "统计：各报名点完成情况、发改委报人、全班人数、截止日期")
+    ov.add_argument("--today", help="按这一天计算剩余天数（默认今天）")
+    ov.set_defaults(func=cmd_overview)
+
+
+# ====================================================================================
+# Excel exchange with the province and the counties (issue 6): `export summary`,
+# `export full` and `import`. Kept as one block; build_parser() registers it with
+# _add_exchange_commands(), which returns `add_export` so that further exports (photos,
+# forms, package) are added to the same `export` group:
+#     add_export("photos", "导出照片包").set_defaults(func=cmd_export_photos)
+# ====================================================================================
+from collections.abc import Callable  # noqa: E402
+
+from app.services.excel_export import Split, export_full, export_summary  # noqa: E402
+from app.services.excel_import import (  # noqa: E402
+    ImportPreview,
+    RowKind,
+    apply_import,
+    preview_import,
+    read_workbook,
+    save_error_rows,
+)
+
+_SPLITS: dict[str, Split] = {
+    "sheet": "sheet_per_point", "one": "one_sheet", "workbook": "workbook_per_point"}
+
+
+def _export_filters(svc: ApplicantService, args: argparse.Namespace
+                    ) -> tuple[int | None, ApplicantStatus | None] | None:
+    """--point and --status as the list's filters, or None after saying what is wrong."""
+    point_id = None
+    if args.point:
+        p = svc.campaign.point_by_name(args.point)
+        if p is None:
+            names = "、".join(x.name for x in svc.campaign.points)
+            print(f"没有报名点「{args.point}」。可选：{names}", file=sys.stderr)
+            return None
+        point_id = p.id
+    status = None
+    if args.status:
+        status = ApplicantStatus.parse(args.status)
+        if status is None:
+            names = "、".join(s.label for s in ApplicantStatus)
+            print(f"没有状态「{args.status}」。可选：{names}", file=sys.stderr)
+            return None
+    return point_id, status
+
+
+def cmd_export_summary(args: argparse.Namespace) -> int:
+    svc = ApplicantService(_open(args), _operator(args))
+    filters = _export_filters(svc, args)
+    if filters is None:
+        return 2
+    point_id, status = filters
+    result = export_summary(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+                            query=args.search or "", split=_SPLITS[args.split])
+    per_point = "，".join(f"{name} {n} 人" for name, n in result.per_point)
+    print(f"已导出汇总表（附件5）：{result.count} 人（{per_point}）。")
+    for path in result.paths:
+        print(f"  {path}")
+    return 0
+
+
+def cmd_export_full(args: argparse.Namespace) -> int:
+    svc = ApplicantService(_open(args), _operator(args))
+    filters = _export_filters(svc, args)
+    if filters is None:
+        return 2
+    point_id, status = filters
+    result = export_full(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+                         query=args.search or "")
+    print(f"已导出全部数据：{result.count} 人，{result.paths[0]}")
+    return 0
+
+
+def _print_preview(preview: ImportPreview) -> None:
+    f = preview.file
+    for sheet in f.sheets:
+        point = f"，{sheet.point_line}" if sheet.point_line else ""
+        print(f"工作表「{sheet.title}」：表头在第 {sheet.header_row} 行{point}，"
+              f"数据 {len(sheet.rows)} 行" + (f"（另有空行 {sheet.blank_rows}）"
+                                             if sheet.blank_rows else ""))
+    for note in preview.notes:
+        print(f"注意：{note}")
+    c = preview.counts()
+    print(f"新增 {c[RowKind.NEW]} 人，已有且有变化 {c[RowKind.EXISTING]} 人，"
+          f"已有无变化 {c[RowKind.UNCHANGED]} 人，有错误 {c[RowKind.ERROR]} 行，"
+          f"重复 {c[RowKind.DUPLICATE]} 行。")
+    if preview.errors:
+        print("有错误（不导入）：")
+        for r in preview.errors:
+            print(f"  {r.where} {r.name or '（无姓名）'} {r.id_number}")
+            for reason in r.reasons:
+                print(f"      {reason}")
+    if preview.existing:
+        print("已有（身份证号相同），与数据库不同之处：")
+        for r in preview.existing:
+            print(f"  {r.where} {r.name} {r.id_number}（报名序号 {r.existing_serial or 0:04d}）")
+            for ch in r.changes:
+                print(f"      {ch.label}：{ch.old} → {ch.new}")
+    for r in preview.duplicates:
+        print(f"  重复：{r.where} {r.name} {r.id_number}：{'；'.join(r.reasons)}")
+    warned = [r for r in preview.rows if r.warnings and r.kind is RowKind.NEW]
+    if warned:
+        print(f"提醒：{len(warned)} 名新学员的信息不全（如民族、政治面貌），"
+              "导入后请在报名录入中补全。")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    svc = ApplicantService(_open(args), _operator(args))
+    preview = preview_import(svc, read_workbook(Path(args.file).expanduser(), point=args.point))
+    _print_preview(preview)
+    if args.errors_out and preview.errors:
+        out = save_error_rows(preview, Path(args.errors_out).expanduser())
+        print(f"出错的行已另存为 {out}（含“原因”一栏），可发回县区修改。")
+    refused = 1 if preview.errors else 0
+    if args.dry_run:
+        print("预览完毕（--dry-run）：没有写入数据库。")
+        return refused
+    result = apply_import(svc, preview, default="update" if args.update else "skip")
+    print(f"已写入：新增 {len(result.created)} 人，更新 {len(result.updated)} 人"
+          + (f"，已有且有变化但未更新 {result.skipped} 人（要更新请加 --update）"
+             if result.skipped else "") + "。")
+    if refused:
+        print(f"{len(preview.errors)} 行有错误，没有导入：请修改后重新导入。", file=sys.stderr)
+    return refused
+
+
+def _add_exchange_commands(add: Callable[[str, str], argparse.ArgumentParser], common: _Parser,
+                           ) -> Callable[[str, str], argparse.ArgumentParser]:
+    ex = add("export", "导出：汇总表（附件5）、全部数据 …")
+
+    def export_help(_args: argparse.Namespace) -> int:
+        ex.print_help(sys.stderr)
+        return 2
+
+    ex.set_defaults(func=export_help)
+    ex_sub = ex.add_subparsers(dest="export_command", metavar="内容", parser_class=_Parser)
+
+    def add_export(name: str, help_: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = ex_sub.add_parser(
+            name, help=help_, description=help_, parents=[common])
+        return parser
+
+    def selection(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--out", required=True, metavar="FILE.xlsx", help="输出文件")
+        p.add_argument("--point", help="只导出这个报名点")
+        p.add_argument("--status", help="只导出这个状态，如 初审通过")
+        p.add_argument("--search", "-s", help="与学员列表相同的搜索")
+
+    es = add_export("summary",
+                    "汇总表（附件5）：报省公司的助理信用管理师职业技能培训学员报名汇总表")
+    selection(es)
+    es.add_argument("--split", choices=tuple(_SPLITS), default="sheet",
+                    help="sheet：一个文件、每个报名点一个工作表（默认）；one：一个工作表"
+                         "（加“报名点”列）；workbook：每个报名点一个文件（--out 为文件夹）")
+    es.set_defaults(func=cmd_export_summary)
+    ef = add_export("full", "全部数据：每人一行、每个字段一列（备份与存档，可重新导入）")
+    selection(ef)
+    ef.set_defaults(func=cmd_export_full)
+
+    im = add("import", "导入县区报来的汇总表（附件5）或全部数据表：先预览，有错误的行不导入"
+                       "（有错误时退出码为1）")
+    im.add_argument("file", metavar="FILE.xlsx", help="要导入的 .xlsx 文件")
+    im.add_argument("--point", help="表中没有写明报名点时使用的报名点")
+    im.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    mode = im.add_mutually_exclusive_group()
+    mode.add_argument("--update", action="store_true", help="已有的人（身份证号相同）按表更新")
+    mode.add_argument("--skip-existing", action="store_true", help="已有的人不更新（默认）")
+    im.add_argument("--errors-out", metavar="FILE.xlsx",
+                    help="把出错的行（加“原因”列）另存为此文件，发回县区修改")
+    im.set_defaults(func=cmd_import)
+    return add_export

@@ -25,6 +25,7 @@ from ui.operator_dialog import ask_operator, store_operator, stored_operator
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
     from app.services.startup import StartupInfo
+    from ui.photo_page import PhotoPage
     from ui.registration_page import FormFactory, RegistrationPage
 
 log = logging.getLogger("classdesk.ui")
@@ -35,14 +36,19 @@ WINDOW_TITLE = "ClassDesk 信用管理师培训报名台"
 
 OVERVIEW = "概览"
 REGISTRATION = "报名录入"
+PHOTOS = "照片检查"
+REVIEW = "初审与通知"
+CONFIRM = "现场确认"
+PAYMENTS = "缴费"
+STATS = "统计"
 # The office's tasks, in the order the work happens, with what each page will do.
 TASKS: tuple[tuple[str, str], ...] = (
     (REGISTRATION, "录入报名表（附件2、附件4）：性别、出生年月和年龄由身份证号自动得出。"),
-    ("初审与通知", "初审通过或退回并注明原因，记录逐一电话告知学员的结果。"),
-    ("现场确认", "按每位学员自己的材料清单，逐项核对现场确认材料。"),
-    ("照片检查", "检查电子照片：JPG 格式，大于 100×100 像素，小于 20KB。"),
-    ("缴费", "登记培训费和考试费，核对转账备注（如：南通张三助理信用管理师）。"),
-    ("统计", "按报名点统计报名、初审、缴费和确认人数，对照目标。"),
+    (REVIEW, "初审通过或退回并注明原因，记录逐一电话告知学员的结果。"),
+    (CONFIRM, "按每位学员自己的材料清单，逐项核对现场确认材料。"),
+    (PHOTOS, "检查电子照片：JPG 格式，大于 100×100 像素，小于 20KB。"),
+    (PAYMENTS, "登记培训费和考试费，核对转账备注（如：南通张三助理信用管理师）。"),
+    (STATS, "按报名点统计报名、初审、缴费和确认人数，对照目标。"),
     ("导出", "导出汇总表（附件5）、电子照片和报名表，报送省公司。"),
 )
 
@@ -110,6 +116,8 @@ class MainWindow(QMainWindow):
         self.db: Any = None
         self.service: ApplicantService | None = None
         self.registration: RegistrationPage | None = None
+        self.photos: PhotoPage | None = None
+        self.desk_pages: dict[str, QWidget] = {}
         self._overview_stale = False
 
         self.nav = QListWidget()
@@ -186,6 +194,10 @@ class MainWindow(QMainWindow):
         self.overview = overview
         row = [task for task, _ in TASKS].index(REGISTRATION) + 1
         self._replace_page(row, self._registration_page(TASKS[row - 1][1]))
+        row = [task for task, _ in TASKS].index(PHOTOS) + 1
+        self._replace_page(row, self._photo_page())
+        if self.db is not None:
+            self._desk_pages()
 
         self.db_label.setText(info.db_description)
         self.busy.hide()
@@ -223,6 +235,49 @@ class MainWindow(QMainWindow):
         page.sig_count_changed.connect(self._on_count_changed)
         self.registration = page
         return page
+
+    def _desk_pages(self) -> None:
+        """初审与通知, 现场确认, 缴费, 统计: each with its own services on the same database."""
+        from app.services.calls import CallService
+        from app.services.confirmation import ConfirmationService
+        from app.services.overview import OverviewService
+        from app.services.payments import PaymentService
+        from app.services.workflow import WorkflowService
+        from ui.confirm_page import ConfirmPage
+        from ui.payment_page import PaymentPage
+        from ui.review_page import ReviewPage
+        from ui.stats_page import StatsPage
+
+        db, who = self.db, self.operator or UNSIGNED
+        pages: dict[str, QWidget] = {
+            REVIEW: ReviewPage(WorkflowService(db, who), CallService(db, who)),
+            CONFIRM: ConfirmPage(ConfirmationService(db, who), OverviewService(db)),
+            PAYMENTS: PaymentPage(PaymentService(db, who)),
+            STATS: StatsPage(OverviewService(db)),
+        }
+        tasks = [task for task, _ in TASKS]
+        for name, page in pages.items():
+            self._replace_page(tasks.index(name) + 1, page)
+        self.desk_pages = pages
+
+    def _photo_page(self) -> QWidget:
+        """照片检查: checking and fixing files works without a database; attaching them to
+        applicants needs one."""
+        from ui.photo_box import service_factory_for
+        from ui.photo_page import PhotoPage
+
+        factory = service_factory_for(self.service) if self.service is not None else None
+        page = PhotoPage(factory, self.store)
+        page.sig_photos_attached.connect(self._on_photos_attached)
+        self.photos = page
+        return page
+
+    def _on_photos_attached(self, applicant_ids: list[int]) -> None:
+        """The 照片检查 page stored photos: the form shows the new one if it is open."""
+        form = self.registration.form_widget if self.registration is not None else None
+        box = getattr(form, "photo_box", None)
+        if box is not None and box.applicant_id() in applicant_ids:
+            box.reload()
 
     def _add_page(self, name: str, page: QWidget) -> None:
         self.nav.addItem(name)
@@ -301,6 +356,10 @@ class MainWindow(QMainWindow):
         self.operator = stored_operator(self.store)
         if self.service is not None:
             self.service.operator = self.operator or UNSIGNED
+        for page in self.desk_pages.values():
+            set_operator = getattr(page, "set_operator", None)
+            if set_operator is not None:
+                set_operator(self.operator or UNSIGNED)
         log.info("操作人：%s", self.operator)
         self._show_operator()
 
@@ -358,6 +417,13 @@ class MainWindow(QMainWindow):
             event.ignore()  # 取消: keep working on the unsaved record
             return
         self.save_state()
+        # Photos being stored finish first (a batch stops after its current file).
+        if self.photos is not None:
+            self.photos.shutdown()
+        form = self.registration.form_widget if self.registration is not None else None
+        box = getattr(form, "photo_box", None)
+        if box is not None:
+            box.shutdown()
         super().closeEvent(event)
 
     def _daily_backup(self) -> None:

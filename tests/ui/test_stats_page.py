@@ -1,0 +1,52 @@
+"""统计: the table's numbers match a known dataset; bars, 发改委 and the class total."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pytestqt.qtbot import QtBot
+
+from app.domain.codes import ApplicantStatus as S
+from app.services.overview import OverviewService
+from db.engine import Database
+from tests.support.desk import person
+from ui.stats_page import BEHIND_ROLE, RATIO_ROLE, StatsModel, StatsPage
+
+M = StatsModel
+
+
+def test_numbers_match_a_known_dataset(qtbot: QtBot, db: Database) -> None:
+    person(db, "甲")  # 崇川区, employer 崇川区发改委
+    person(db, "乙", S.REVIEW_PASSED)
+    person(db, "丙", S.CONFIRMED)
+    person(db, "丁", S.PAID, registration_point="如皋市", employer="如皋市某某担保公司")
+    page = StatsPage(OverviewService(db, clock=lambda: datetime(2021, 9, 20, 9, 0)))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()  # refreshes
+    qtbot.waitExposed(page)
+    model = page.model
+    rows = {model.data(model.index(r, M.COL_POINT)): r for r in range(model.rowCount())}
+
+    def cell(point: str, col: int) -> str:
+        return str(model.data(model.index(rows[point], col)))
+
+    assert [cell("崇川区", c) for c in (M.COL_REGISTERED, M.COL_PASSED, M.COL_CONFIRMED,
+                                        M.COL_PAID)] == ["3", "2", "1", "1"]
+    assert [cell("如皋市", c) for c in (M.COL_REGISTERED, M.COL_PASSED, M.COL_CONFIRMED,
+                                        M.COL_PAID)] == ["1", "1", "0", "1"]
+    assert cell("崇川区", M.COL_NDRC).startswith("✓ 甲")
+    assert cell("如皋市", M.COL_NDRC) == "✗ 未报"
+    assert cell("全市合计", M.COL_REGISTERED) == "4"
+    assert cell("全市合计", M.COL_TARGET) == "118"
+    target = int(cell("如皋市", M.COL_TARGET))
+    ratio = model.data(model.index(rows["如皋市"], M.COL_BAR), RATIO_ROLE)
+    assert abs(ratio - 1 / target) < 1e-9
+    assert model.data(model.index(rows["如皋市"], M.COL_BAR), BEHIND_ROLE) is True
+    assert f"差 {target - 1} 人" in cell("如皋市", M.COL_BAR)
+    text = page.class_label.text()
+    assert "全班已报名 4 人" in text and "还差 76 人" in text and "还差 114 人" in text
+    assert "报名截止" in page.deadline_label.text()
+    ov = page.overview
+    assert ov is not None and ov.deadlines[0].text in page.deadline_label.text()
+    page.grab()  # the bar delegate paints without error
