@@ -108,6 +108,15 @@ class HistoryEntry:
     note: str
 
 
+def _creation(d: ApplicantData) -> dict[str, list[Any]]:
+    """A new record's history entry: every filled field, None → value."""
+    return {
+        f: [None, to_json_value(getattr(d, f))]
+        for f in ApplicantData.field_names()
+        if f != "serial_no" and getattr(d, f) not in (None, "", False)
+    }
+
+
 def problems_to_json(problems: Iterable[Problem]) -> str:
     return json.dumps(
         [[p.field, p.severity.value, p.message] for p in problems], ensure_ascii=False
@@ -307,11 +316,7 @@ class ApplicantService:
                 s.add(row)
                 s.flush()
                 self._set_name_keys(s, row.id, row.name_initials)
-                snapshot = {
-                    f: [None, to_json_value(getattr(d, f))]
-                    for f in ApplicantData.field_names()
-                    if f != "serial_no" and getattr(d, f) not in (None, "", False)
-                }
+                snapshot = _creation(d)
                 snapshot["serial_no"] = [None, row.serial_no]
                 self._history(s, row.id, "create", snapshot, note)
                 s.flush()
@@ -333,31 +338,11 @@ class ApplicantService:
         problems = self._validate(d)
         try:
             with self.db.write() as s:
-                row = s.get(Applicant, applicant_id)
-                if row is None or row.campaign_id != self.campaign_id:
-                    raise ConflictError(None)
-                if row.version != expected_version:
-                    raise ConflictError(self._record(s, row), row.updated_by, row.updated_at)
-                before = self._record(s, row).data
-                changes = {
-                    f: [to_json_value(getattr(before, f)), to_json_value(getattr(d, f))]
-                    for f in ApplicantData.field_names()
-                    if f != "serial_no" and getattr(before, f) != getattr(d, f)
-                }
-                if before.extra != d.extra:
-                    changes["extra"] = [before.extra, d.extra]
-                if not changes:
-                    return self._record(s, row)
-                if "id_number" in changes:
-                    self._duplicate(s, d.id_number, except_id=row.id)
-                old_initials = row.name_initials
-                self._apply(row, d, problems)
-                row.updated_at = utcnow()
-                row.updated_by = self.operator
-                if row.name_initials != old_initials:
-                    self._set_name_keys(s, row.id, row.name_initials)
-                self._history(s, row.id, "update", changes, note)
+                self._apply_update(s, applicant_id, expected_version, d, note, utcnow(),
+                                   problems)
                 s.flush()  # the UPDATE carries "AND version = expected": a racing save fails
+                row = s.get(Applicant, applicant_id)
+                assert row is not None
                 return self._record(s, row)
         except StaleDataError:
             current = self._try_get(applicant_id)
@@ -367,6 +352,38 @@ class ApplicantService:
             with self.db.read() as s:
                 self._duplicate(s, d.id_number, except_id=applicant_id)
             raise
+
+    def _apply_update(self, s: Session, applicant_id: int, expected_version: int,
+                      d: ApplicantData, note: str, now: datetime,
+                      problems: list[Problem] | None = None) -> bool:
+        """Change one record (as it was at `expected_version`) to normalised `d` in the
+        caller's transaction, with history; False when nothing differs (nothing written).
+        Raises ConflictError when another desk saved or deleted it meanwhile."""
+        row = s.get(Applicant, applicant_id)
+        if row is None or row.campaign_id != self.campaign_id:
+            raise ConflictError(None)
+        if row.version != expected_version:
+            raise ConflictError(self._record(s, row), row.updated_by, row.updated_at)
+        before = self._record(s, row).data
+        changes = {
+            f: [to_json_value(getattr(before, f)), to_json_value(getattr(d, f))]
+            for f in ApplicantData.field_names()
+            if f != "serial_no" and getattr(before, f) != getattr(d, f)
+        }
+        if before.extra != d.extra:
+            changes["extra"] = [before.extra, d.extra]
+        if not changes:
+            return False
+        if "id_number" in changes:
+            self._duplicate(s, d.id_number, except_id=row.id)
+        old_initials = row.name_initials
+        self._apply(row, d, problems if problems is not None else self._validate(d))
+        row.updated_at = now
+        row.updated_by = self.operator
+        if row.name_initials != old_initials:
+            self._set_name_keys(s, row.id, row.name_initials)
+        self._history(s, row.id, "update", changes, note)
+        return True
 
     def _try_get(self, applicant_id: int) -> ApplicantRecord | None:
         try:
@@ -433,51 +450,55 @@ class ApplicantService:
 
     def _insert_batch(self, chunk: Sequence[ApplicantData], note: str,
                       full_history: bool) -> int:
-        now = utcnow()
         with self.db.write() as s:
-            first = self._next_serial(s, len(chunk))
-            ids = [d.id_number for d in chunk if d.id_number]
-            if ids:
-                hit = s.execute(
-                    select(Applicant.id, Applicant.serial_no, Applicant.name,
-                           Applicant.id_number)
-                    .where(Applicant.campaign_id == self.campaign_id,
-                           Applicant.id_number.in_(ids)).limit(1)
-                ).first()
-                if hit is not None:
-                    raise DuplicateIdError(hit.id, hit.serial_no, hit.name, hit.id_number)
-            rows = []
-            for i, d in enumerate(chunk):
-                row = Applicant(
-                    campaign_id=self.campaign_id, serial_no=first + i, version=1,
-                    status=ApplicantStatus.REGISTERED, created_at=now,
-                    created_by=self.operator, updated_at=now, updated_by=self.operator,
-                )
-                self._apply(row, d, self._validate(d))
-                rows.append(row)
-            s.add_all(rows)
-            s.flush()
-            keys: list[dict[str, Any]] = []
-            hist: list[dict[str, Any]] = []
-            for row, d in zip(rows, chunk, strict=True):
-                keys.extend({"applicant_id": row.id, "key": k}
-                            for k in dict.fromkeys(row.name_initials.split()))
-                changes: dict[str, list[Any]] = {
-                    f: [None, to_json_value(getattr(d, f))]
-                    for f in ApplicantData.field_names()
-                    if f != "serial_no" and getattr(d, f) not in (None, "", False)
-                } if full_history else {"name": [None, d.name]}
-                changes["serial_no"] = [None, row.serial_no]
-                hist.append({
-                    "campaign_id": self.campaign_id, "applicant_id": row.id,
-                    "entity": "applicant", "action": "create",
-                    "changes_json": json.dumps(changes, ensure_ascii=False), "note": note,
-                    "operator": self.operator, "at": now,
-                })
-            if keys:
-                s.execute(insert(NameKey), keys)
-            s.execute(insert(History), hist)
+            self._insert_rows(s, chunk, note, full_history, utcnow())
         return len(chunk)
+
+    def _insert_rows(self, s: Session, datas: Sequence[ApplicantData], note: str,
+                     full_history: bool, now: datetime) -> list[int]:
+        """Insert normalised `datas` in the caller's transaction, with one block of
+        报名序号, their name keys and a 'create' history entry each; return the new ids.
+        An ID number already registered raises DuplicateIdError (nothing is written)."""
+        wanted = sorted({d.id_number for d in datas if d.id_number})
+        for i in range(0, len(wanted), 500):
+            hit = s.execute(
+                select(Applicant.id, Applicant.serial_no, Applicant.name, Applicant.id_number)
+                .where(Applicant.campaign_id == self.campaign_id,
+                       Applicant.id_number.in_(wanted[i:i + 500])).limit(1)
+            ).first()
+            if hit is not None:
+                raise DuplicateIdError(hit.id, hit.serial_no, hit.name, hit.id_number)
+        first = self._next_serial(s, len(datas))
+        rows = []
+        for i, d in enumerate(datas):
+            row = Applicant(
+                campaign_id=self.campaign_id, serial_no=first + i, version=1,
+                status=ApplicantStatus.REGISTERED, created_at=now,
+                created_by=self.operator, updated_at=now, updated_by=self.operator,
+            )
+            self._apply(row, d, self._validate(d))
+            rows.append(row)
+        s.add_all(rows)
+        s.flush()
+        keys: list[dict[str, Any]] = []
+        hist: list[dict[str, Any]] = []
+        for row, d in zip(rows, datas, strict=True):
+            keys.extend({"applicant_id": row.id, "key": k}
+                        for k in dict.fromkeys(row.name_initials.split()))
+            changes: dict[str, list[Any]] = (
+                _creation(d) if full_history else {"name": [None, d.name]})
+            changes["serial_no"] = [None, row.serial_no]
+            hist.append({
+                "campaign_id": self.campaign_id, "applicant_id": row.id,
+                "entity": "applicant", "action": "create",
+                "changes_json": json.dumps(changes, ensure_ascii=False), "note": note,
+                "operator": self.operator, "at": now,
+            })
+        if keys:
+            s.execute(insert(NameKey), keys)
+        if hist:
+            s.execute(insert(History), hist)
+        return [row.id for row in rows]
 
     # ------------------------------------------------------------------ search
     def search(
@@ -702,80 +723,12 @@ class ApplicantService:
                                 raise InputError(f"身份证号 {d.id_number} 在要保存的名单中出现了"
                                                  "两次：同一个人只能报名一次，请去掉重复的一行。")
                             seen.add(d.id_number)
-                    wanted = sorted(seen)
-                    for i in range(0, len(wanted), 500):
-                        hit = s.execute(
-                            select(Applicant.id, Applicant.serial_no, Applicant.name,
-                                   Applicant.id_number)
-                            .where(Applicant.campaign_id == self.campaign_id,
-                                   Applicant.id_number.in_(wanted[i:i + 500])).limit(1)
-                        ).first()
-                        if hit is not None:
-                            raise DuplicateIdError(hit.id, hit.serial_no, hit.name,
-                                                   hit.id_number)
-                    first = self._next_serial(s, len(new))
-                    rows = []
-                    for i, d in enumerate(new):
-                        row = Applicant(
-                            campaign_id=self.campaign_id, serial_no=first + i, version=1,
-                            status=ApplicantStatus.REGISTERED, created_at=now,
-                            created_by=self.operator, updated_at=now, updated_by=self.operator,
-                        )
-                        self._apply(row, d, self._validate(d))
-                        rows.append(row)
-                    s.add_all(rows)
-                    s.flush()
-                    keys: list[dict[str, Any]] = []
-                    hist: list[dict[str, Any]] = []
-                    for row, d in zip(rows, new, strict=True):
-                        created.append(row.id)
-                        keys.extend({"applicant_id": row.id, "key": k}
-                                    for k in dict.fromkeys(row.name_initials.split()))
-                        snapshot: dict[str, list[Any]] = {
-                            f: [None, to_json_value(getattr(d, f))]
-                            for f in ApplicantData.field_names()
-                            if f != "serial_no" and getattr(d, f) not in (None, "", False)
-                        }
-                        snapshot["serial_no"] = [None, row.serial_no]
-                        hist.append({
-                            "campaign_id": self.campaign_id, "applicant_id": row.id,
-                            "entity": "applicant", "action": "create",
-                            "changes_json": json.dumps(snapshot, ensure_ascii=False),
-                            "note": note, "operator": self.operator, "at": now,
-                        })
-                    if keys:
-                        s.execute(insert(NameKey), keys)
-                    s.execute(insert(History), hist)
+                    created = self._insert_rows(s, new, note, True, now)
                 changed: list[int] = []
                 for applicant_id, expected_version, data in updates:
                     d = normalized(data, self.today())
-                    current = s.get(Applicant, applicant_id)
-                    if current is None or current.campaign_id != self.campaign_id:
-                        raise ConflictError(None)
-                    row = current
-                    if row.version != expected_version:
-                        raise ConflictError(self._record(s, row), row.updated_by,
-                                            row.updated_at)
-                    before = self._record(s, row).data
-                    changes = {
-                        f: [to_json_value(getattr(before, f)), to_json_value(getattr(d, f))]
-                        for f in ApplicantData.field_names()
-                        if f != "serial_no" and getattr(before, f) != getattr(d, f)
-                    }
-                    if before.extra != d.extra:
-                        changes["extra"] = [before.extra, d.extra]
-                    if not changes:
-                        continue
-                    if "id_number" in changes:
-                        self._duplicate(s, d.id_number, except_id=row.id)
-                    old_initials = row.name_initials
-                    self._apply(row, d, self._validate(d))
-                    row.updated_at = now
-                    row.updated_by = self.operator
-                    if row.name_initials != old_initials:
-                        self._set_name_keys(s, row.id, row.name_initials)
-                    self._history(s, row.id, "update", changes, note)
-                    changed.append(row.id)
+                    if self._apply_update(s, applicant_id, expected_version, d, note, now):
+                        changed.append(applicant_id)
                 s.flush()  # each UPDATE carries "AND version = expected"
                 return created, changed
         except StaleDataError:
