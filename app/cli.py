@@ -453,7 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
     pf.add_argument("-r", "--recursive", action="store_true", help="同时处理子文件夹")
     pf.set_defaults(func=cmd_photo_fix)
     _add_desk_commands(add, common)  # issue 5: review, calls, confirm, pay, statement …
-    _add_exchange_commands(add, common)  # issue 6: export summary/full, import
+    add_export = _add_exchange_commands(add, common)  # issue 6: export summary/full, import
+    _add_print_commands(add_export)  # issue 6: export photos/forms/package
     return p
 
 
@@ -967,3 +968,81 @@ def _add_exchange_commands(add: Callable[[str, str], argparse.ArgumentParser], c
                     help="把出错的行（加“原因”列）另存为此文件，发回县区修改")
     im.set_defaults(func=cmd_import)
     return add_export
+
+
+# ====================================================================================
+# Photo pack, printed forms and the province package (issue 6): `export photos`,
+# `export forms`, `export package`, added to the `export` group of the block above.
+# ====================================================================================
+from app.services.package import export_package, export_photos  # noqa: E402
+from app.services.printing import export_forms  # noqa: E402
+
+
+def cmd_export_photos(args: argparse.Namespace) -> int:
+    svc = ApplicantService(_open(args), _operator(args))
+    filters = _export_filters(svc, args)
+    if filters is None:
+        return 2
+    point_id, status = filters
+    result = export_photos(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+                           query=args.search or "")
+    print(f"已导出照片包：{result.written} 张合格照片（身份证号.jpg）→ {result.path}")
+    if result.missing:
+        print(f"缺合格照片 {len(result.missing)} 人（名单已一并写入）：")
+        for m in result.missing:
+            print(f"  {m.serial} {m.name}：{m.reason}")
+    return 0
+
+
+def cmd_export_forms(args: argparse.Namespace) -> int:
+    svc = ApplicantService(_open(args), _operator(args))
+    filters = _export_filters(svc, args)
+    if filters is None:
+        return 2
+    point_id, status = filters
+    result = export_forms(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+                          id_number=args.id, query=args.search or "")
+    per_point = "，".join(f"{name} {n} 人" for name, n in result.per_point)
+    print(f"已导出报名表（附件2）和评价申请表（附件4）：{result.count} 人，"
+          f"{2 * result.count} 页（{per_point}）→ {result.paths[0]}")
+    return 0
+
+
+def cmd_export_package(args: argparse.Namespace) -> int:
+    svc = ApplicantService(_open(args), _operator(args))
+    filters = _export_filters(svc, args)
+    if filters is None:
+        return 2
+    point_id, status = filters
+    result = export_package(svc, Path(args.out).expanduser(), point_id=point_id,
+                            status=status, as_zip=args.zip)
+    print(result.manifest_text.rstrip())
+    print(f"已生成报省材料：{result.path}")
+    return 0
+
+
+def _add_print_commands(add_export: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    def filters(p: argparse.ArgumentParser, search: bool = True) -> None:
+        p.add_argument("--point", help="只导出这个报名点")
+        p.add_argument("--status", help="只导出这个状态，如 初审通过")
+        if search:
+            p.add_argument("--search", "-s", help="与学员列表相同的搜索")
+
+    ph = add_export("photos", "照片包：合格的电子照片（身份证号.jpg）和缺照片名单，"
+                              "导出到文件夹或 .zip")
+    ph.add_argument("--out", required=True, metavar="DIR|FILE.zip",
+                    help="输出文件夹，或以 .zip 结尾的文件")
+    filters(ph)
+    ph.set_defaults(func=cmd_export_photos)
+    fo = add_export("forms", "报名表（附件2，含照片和代码）和评价申请表（附件4）：每人两页，"
+                             "一个 PDF")
+    fo.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+    fo.add_argument("--id", metavar="IDNUMBER", help="只导出这名学员（身份证号）")
+    filters(fo)
+    fo.set_defaults(func=cmd_export_forms)
+    pk = add_export("package", "报省材料包：汇总表、照片包、报名表 PDF 和清单，"
+                               "放在 --out 文件夹中以班级和日期命名的文件夹（或 .zip）里")
+    pk.add_argument("--out", required=True, metavar="DIR", help="放材料包的文件夹（须已存在）")
+    pk.add_argument("--zip", action="store_true", help="生成 .zip 文件而不是文件夹")
+    filters(pk, search=False)
+    pk.set_defaults(func=cmd_export_package)

@@ -149,6 +149,32 @@ for soname in "${missing[@]}"; do
     packages+=("$pkg")
 done
 
+sudo=""
+can_install=false
+if command -v apt-get >/dev/null 2>&1 && [ -z "${ENSURE_QT_LIBS_DRY_RUN:-}" ]; then
+    if [ "$(id -u)" = 0 ]; then
+        can_install=true
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo="sudo"
+        can_install=true
+    fi
+fi
+
+# The printed forms (export forms / package) embed a TrueType CJK font in the PDF:
+# reportlab cannot embed Noto CJK (CFF outlines). Needed by `make run` and `make test`
+# alike (the PDF tests check the embedded font), so CI installs it too.
+pdf_font_package=fonts-wqy-microhei
+pdf_font_file=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+if [ ! -f "$pdf_font_file" ] && { ! command -v fc-list >/dev/null 2>&1 \
+        || [ -z "$(fc-list 'WenQuanYi Micro Hei' 2>/dev/null | head -n 1)" ]; }; then
+    if $can_install || [ "$platform" = xcb ]; then
+        packages+=("$pdf_font_package")
+    else
+        say "提示：没有可嵌入 PDF 的中文字体，导出报名表 PDF 会报错。请安装：sudo apt-get install -y $pdf_font_package"
+        say "note: no embeddable CJK font for the PDF forms; install: sudo apt-get install -y $pdf_font_package"
+    fi
+fi
+
 # The UI is Chinese: without a CJK font every label is a row of boxes.
 if [ "$platform" = xcb ]; then
     if ! command -v fc-list >/dev/null 2>&1; then
@@ -185,17 +211,6 @@ resolve_packages() {
     done
     packages=("${resolved[@]}")
 }
-
-sudo=""
-can_install=false
-if command -v apt-get >/dev/null 2>&1 && [ -z "${ENSURE_QT_LIBS_DRY_RUN:-}" ]; then
-    if [ "$(id -u)" = 0 ]; then
-        can_install=true
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        sudo="sudo"
-        can_install=true
-    fi
-fi
 
 if ! $can_install; then
     command -v apt-cache >/dev/null 2>&1 && resolve_packages
