@@ -435,6 +435,10 @@ class ApplicantListWidget(QWidget):
             "has_problems": True if self.problems_check.isChecked() else None,
         }
 
+    def is_loaded(self) -> bool:
+        """True once the list has been searched (it loads when its page is first shown)."""
+        return self._loaded
+
     def ensure_loaded(self) -> None:
         """Load the list the first time it is needed (not before the page is shown)."""
         if not self._loaded:

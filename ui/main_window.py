@@ -25,6 +25,7 @@ from ui.operator_dialog import ask_operator, store_operator, stored_operator
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
     from app.services.startup import StartupInfo
+    from ui.exchange_page import ExchangePage
     from ui.photo_page import PhotoPage
     from ui.registration_page import FormFactory, RegistrationPage
 
@@ -41,6 +42,7 @@ REVIEW = "初审与通知"
 CONFIRM = "现场确认"
 PAYMENTS = "缴费"
 STATS = "统计"
+EXCHANGE = "导出"
 # The office's tasks, in the order the work happens, with what each page will do.
 TASKS: tuple[tuple[str, str], ...] = (
     (REGISTRATION, "录入报名表（附件2、附件4）：性别、出生年月和年龄由身份证号自动得出。"),
@@ -49,7 +51,7 @@ TASKS: tuple[tuple[str, str], ...] = (
     (PHOTOS, "检查电子照片：JPG 格式，大于 100×100 像素，小于 20KB。"),
     (PAYMENTS, "登记培训费和考试费，核对转账备注（如：南通张三助理信用管理师）。"),
     (STATS, "按报名点统计报名、初审、缴费和确认人数，对照目标。"),
-    ("导出", "导出汇总表（附件5）、电子照片和报名表，报送省公司。"),
+    (EXCHANGE, "导出汇总表（附件5）、电子照片和报名表，报送省公司。"),
 )
 
 _GEOMETRY_KEY = "main_window/geometry"
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         self.service: ApplicantService | None = None
         self.registration: RegistrationPage | None = None
         self.photos: PhotoPage | None = None
+        self.exchange: ExchangePage | None = None
         self.desk_pages: dict[str, QWidget] = {}
         self._overview_stale = False
 
@@ -198,6 +201,8 @@ class MainWindow(QMainWindow):
         self._replace_page(row, self._photo_page())
         if self.db is not None:
             self._desk_pages()
+            row = [task for task, _ in TASKS].index(EXCHANGE) + 1
+            self._replace_page(row, self._exchange_page())
 
         self.db_label.setText(info.db_description)
         self.busy.hide()
@@ -259,6 +264,30 @@ class MainWindow(QMainWindow):
         for name, page in pages.items():
             self._replace_page(tasks.index(name) + 1, page)
         self.desk_pages = pages
+
+    def _exchange_page(self) -> QWidget:
+        """导出: the exports take the 报名录入 list's filters when the person asks for them;
+        an import refreshes the count and the list."""
+        from ui.exchange_page import ExchangePage, list_selection
+
+        assert self.service is not None
+        registration = self.registration
+        page = ExchangePage(
+            self.service,
+            self.store,
+            list_selection=(lambda: list_selection(registration.list))
+            if registration is not None
+            else None,
+        )
+        page.sig_imported.connect(self._on_imported)
+        self.exchange = page
+        return page
+
+    def _on_imported(self, count: int) -> None:
+        if self.registration is not None and self.registration.list.is_loaded():
+            self.registration.list.refresh()
+        if count >= 0:
+            self._on_count_changed(count)
 
     def _photo_page(self) -> QWidget:
         """照片检查: checking and fixing files works without a database; attaching them to
@@ -420,6 +449,8 @@ class MainWindow(QMainWindow):
         # Photos being stored finish first (a batch stops after its current file).
         if self.photos is not None:
             self.photos.shutdown()
+        if self.exchange is not None:
+            self.exchange.shutdown()
         form = self.registration.form_widget if self.registration is not None else None
         box = getattr(form, "photo_box", None)
         if box is not None:

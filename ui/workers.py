@@ -153,3 +153,63 @@ class BatchJob(QObject):
         finally:
             self._running = False
             Task._emit(self.sig_finished, self._cancel.is_set(), failure)
+
+
+class ProgressTask(QObject):
+    """`fn(progress, cancel)` on a worker thread, for one long service call that reports
+    `progress(done, total)` and stops when `cancel()` returns True (the services' style).
+
+    `sig_progress(done, total)` while it works (total 0: not known yet), then
+    `sig_done(result)` or `sig_failed(exception)`, then `sig_finished()` always.
+    """
+
+    sig_progress = Signal(int, int)
+    sig_done = Signal(object)
+    sig_failed = Signal(object)
+    sig_finished = Signal()
+
+    def __init__(
+        self,
+        fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fn = fn
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._running = False
+
+    def start(self) -> None:
+        self._running = True
+        self._thread = threading.Thread(target=self._work, name="classdesk-progress", daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check (the service raises its Cancelled)."""
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def is_running(self) -> bool:
+        return self._running
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        return True
+
+    def _progress(self, done: int, total: int) -> None:
+        Task._emit(self.sig_progress, int(done), int(total))
+
+    def _work(self) -> None:
+        try:
+            result = self._fn(self._progress, self._cancel.is_set)
+        except BaseException as exc:  # delivered to the UI thread, shown there
+            Task._emit(self.sig_failed, exc)
+        else:
+            Task._emit(self.sig_done, result)
+        finally:
+            self._running = False
+            Task._emit(self.sig_finished)
