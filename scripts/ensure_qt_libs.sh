@@ -175,6 +175,16 @@ if [ ! -f "$pdf_font_file" ] && { ! command -v fc-list >/dev/null 2>&1 \
     fi
 fi
 
+# The PDF tests read the forms back with pdftotext/pdffonts (poppler-utils); under CI=true
+# they fail rather than skip without them, so `make test` installs them when it can.
+if [ "$platform" = offscreen ] && ! command -v pdftotext >/dev/null 2>&1; then
+    if $can_install; then
+        packages+=(poppler-utils)
+    else
+        say "提示：没有 pdftotext/pdffonts，PDF 测试会跳过（CI=true 时失败）。可安装：sudo apt-get install -y poppler-utils"
+    fi
+fi
+
 # The UI is Chinese: without a CJK font every label is a row of boxes.
 if [ "$platform" = xcb ]; then
     if ! command -v fc-list >/dev/null 2>&1; then
