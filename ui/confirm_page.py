@@ -247,7 +247,11 @@ class ConfirmPage(QWidget):
     def _show_count(self) -> None:
         if date.today() != self._day:
             self._day, self.confirmed_today = date.today(), 0
-        text = f"今天已确认 {self.confirmed_today} 人"
+        try:  # every desk's confirmations today; this desk's own count beside it
+            everyone = self.service.confirmed_on(date.today())
+        except ServiceError:
+            everyone = self.confirmed_today
+        text = f"今天已确认 {everyone} 人（本台 {self.confirmed_today} 人）"
         if self.overview is not None:
             try:
                 total = self.overview.summary().total.confirmed

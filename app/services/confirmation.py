@@ -6,10 +6,11 @@ desks never confirm one person twice; ticks are merged item by item.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,9 +24,16 @@ from app.domain.flow import at_or_beyond
 from app.domain.idcard import normalize_id_number
 from app.domain.remark import transfer_remark
 from app.services.applicants import utcnow
-from app.services.desk import Balance, CallTopic, DeskService, local_time, when_text
+from app.services.desk import (
+    STATUS_ENTITY,
+    Balance,
+    CallTopic,
+    DeskService,
+    local_time,
+    when_text,
+)
 from app.services.errors import InputError
-from db.models import Applicant, ApplicantPhoto, MaterialCheck, RegistrationPoint
+from db.models import Applicant, ApplicantPhoto, History, MaterialCheck, RegistrationPoint
 
 __all__ = [
     "CardItem",
@@ -431,6 +439,24 @@ class ConfirmationService(DeskService):
                               row.status, row.version, confirmed_by=by, confirmed_at=at)
 
     # ------------------------------------------------------------------ receipt
+    def confirmed_on(self, day: date) -> int:
+        """How many people were confirmed on `day` (local time), at every desk."""
+        start = datetime.combine(day, time()).astimezone().astimezone(UTC).replace(tzinfo=None)
+        end = start + timedelta(days=1)
+        done = ApplicantStatus.CONFIRMED.display
+        with self.db.read() as s:
+            rows = s.execute(
+                select(History.applicant_id, History.changes_json).where(
+                    History.campaign_id == self.campaign_id,
+                    History.entity == STATUS_ENTITY, History.at >= start, History.at < end)
+            ).all()
+        people = set()
+        for applicant_id, changes_json in rows:
+            pair = json.loads(changes_json or "{}").get("status") or [None, None]
+            if pair[-1] == done:
+                people.add(applicant_id)
+        return len(people)
+
     def receipt_text(self, applicant_id: int) -> str:
         """A plain-text receipt: what was received, by whom, when."""
         card = self.card(applicant_id)

@@ -316,3 +316,16 @@ def test_advance_helper_skips_paid_for_who_owes_nothing(db: Any) -> None:
     aid = register(db, "听课", enrolment_type=EnrolmentType.RETAKE_AUDIT, sits_exam=False)
     advance(db, aid, S.CONFIRMED)
     assert desk(db).card(aid).status is S.CONFIRMED
+
+
+def test_confirmed_today_counts_every_desk(db: Any) -> None:
+    from datetime import date, timedelta
+
+    first, second, third = (person(db, n, S.PAID) for n in ("张三", "李四", "王五"))
+    desk(db, "台1").confirm_all_required(first)
+    desk(db, "台2").confirm_all_required(second)
+    d3 = desk(db, "台3")
+    d3.confirm(third, {"education": True}, {}, d3.card(third).version)  # incomplete
+    today = date.today()
+    assert desk(db, "台3").confirmed_on(today) == 2
+    assert desk(db, "台3").confirmed_on(today - timedelta(days=1)) == 0
