@@ -20,24 +20,29 @@ class Cancelled(Exception):
     """Raised inside a batch's work when the person pressed 取消."""
 
 
-class Task(QObject):
-    """`fn()` on a worker thread; `sig_done(result)` or `sig_failed(exception)` after."""
+class _Job(QObject):
+    """The plumbing every job shares: a daemon worker thread running `_work`, a cancel
+    flag the work polls, and signals emitted safely from that thread."""
 
-    sig_done = Signal(object)
-    sig_failed = Signal(object)
-    sig_finished = Signal()
-    """After sig_done or sig_failed, always."""
+    _thread_name = "classdesk-job"
 
-    def __init__(self, fn: Callable[[], Any], parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._fn = fn
+        self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._running = False
 
     def start(self) -> None:
         self._running = True
-        self._thread = threading.Thread(target=self._work, name="classdesk-task", daemon=True)
+        self._thread = threading.Thread(target=self._work, name=self._thread_name, daemon=True)
         self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check."""
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def is_running(self) -> bool:
         return self._running
@@ -48,6 +53,29 @@ class Task(QObject):
             self._thread.join(timeout)
             return not self._thread.is_alive()
         return True
+
+    def _work(self) -> None:  # pragma: no cover - every job defines its own
+        raise NotImplementedError
+
+    @staticmethod
+    def _emit(signal: Any, *args: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the job's C++ side is gone: nobody listens
+            signal.emit(*args)
+
+
+class Task(_Job):
+    """`fn()` on a worker thread; `sig_done(result)` or `sig_failed(exception)` after."""
+
+    sig_done = Signal(object)
+    sig_failed = Signal(object)
+    sig_finished = Signal()
+    """After sig_done or sig_failed, always."""
+
+    _thread_name = "classdesk-task"
+
+    def __init__(self, fn: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fn = fn
 
     def _work(self) -> None:
         try:
@@ -60,13 +88,8 @@ class Task(QObject):
             self._running = False
             self._emit(self.sig_finished)
 
-    @staticmethod
-    def _emit(signal: Any, *args: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the job's C++ side is gone: nobody listens
-            signal.emit(*args)
 
-
-class BatchJob(QObject):
+class BatchJob(_Job):
     """Runs `fn(item, job)` for each item on a worker thread, stopping between items on 取消.
 
     `prepare(job)` (optional) first turns the input into the items (e.g. walks folders);
@@ -94,33 +117,14 @@ class BatchJob(QObject):
         self._fn = fn
         self._items = items
         self._prepare = prepare
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._running = False
 
-    # ------------------------------------------------------------------ UI thread
-    def start(self) -> None:
-        self._running = True
-        self._thread = threading.Thread(target=self._work, name="classdesk-batch", daemon=True)
-        self._thread.start()
+    _thread_name = "classdesk-batch"
 
     def cancel(self) -> None:
         """Stop after the item being worked on (its result still arrives)."""
         self._cancel.set()
 
-    def is_running(self) -> bool:
-        return self._running
-
-    def wait(self, timeout: float | None = None) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout)
-            return not self._thread.is_alive()
-        return True
-
     # ------------------------------------------------------------------ worker thread
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
     def check_cancelled(self) -> None:
         if self._cancel.is_set():
             raise Cancelled
@@ -129,12 +133,12 @@ class BatchJob(QObject):
         failure: BaseException | None = None
         try:
             if self._prepare is not None:
-                Task._emit(self.sig_progress, 0, 0)
+                self._emit(self.sig_progress, 0, 0)
                 items = list(self._prepare(self))
             else:
                 items = list(self._items or ())
             total = len(items)
-            Task._emit(self.sig_progress, 0, total)
+            self._emit(self.sig_progress, 0, total)
             for done, item in enumerate(items, start=1):
                 if self._cancel.is_set():
                     break
@@ -144,18 +148,18 @@ class BatchJob(QObject):
                     break
                 except Exception as exc:  # one bad file must not stop the batch
                     result = exc
-                Task._emit(self.sig_results, [(item, result)])
-                Task._emit(self.sig_progress, done, total)
+                self._emit(self.sig_results, [(item, result)])
+                self._emit(self.sig_progress, done, total)
         except Cancelled:
             pass
         except BaseException as exc:
             failure = exc
         finally:
             self._running = False
-            Task._emit(self.sig_finished, self._cancel.is_set(), failure)
+            self._emit(self.sig_finished, self._cancel.is_set(), failure)
 
 
-class ProgressTask(QObject):
+class ProgressTask(_Job):
     """`fn(progress, cancel)` on a worker thread, for one long service call that reports
     `progress(done, total)` and stops when `cancel()` returns True (the services' style).
 
@@ -175,41 +179,19 @@ class ProgressTask(QObject):
     ) -> None:
         super().__init__(parent)
         self._fn = fn
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._running = False
 
-    def start(self) -> None:
-        self._running = True
-        self._thread = threading.Thread(target=self._work, name="classdesk-progress", daemon=True)
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Ask the work to stop at its next check (the service raises its Cancelled)."""
-        self._cancel.set()
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def is_running(self) -> bool:
-        return self._running
-
-    def wait(self, timeout: float | None = None) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout)
-            return not self._thread.is_alive()
-        return True
+    _thread_name = "classdesk-progress"
 
     def _progress(self, done: int, total: int) -> None:
-        Task._emit(self.sig_progress, int(done), int(total))
+        self._emit(self.sig_progress, int(done), int(total))
 
     def _work(self) -> None:
         try:
             result = self._fn(self._progress, self._cancel.is_set)
         except BaseException as exc:  # delivered to the UI thread, shown there
-            Task._emit(self.sig_failed, exc)
+            self._emit(self.sig_failed, exc)
         else:
-            Task._emit(self.sig_done, result)
+            self._emit(self.sig_done, result)
         finally:
             self._running = False
-            Task._emit(self.sig_finished)
+            self._emit(self.sig_finished)
