@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 
@@ -10,7 +9,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if (args and not (args[0].startswith("--db") or args[0].startswith("--operator"))) \
             or any(a in ("-h", "--help") for a in args):
-        from app.cli import main as cli_main
+        # Late imports, here and below, for start-up time: a command does not load the
+        # window, and the window does not load the CLI's parsers.
+        from app.cli.parser import main as cli_main
 
         return cli_main(args)
     db_url = None
@@ -26,13 +27,15 @@ def main(argv: list[str] | None = None) -> int:
         elif a.startswith("--operator="):
             pass
         else:
-            from app.cli import main as cli_main
+            from app.cli.parser import main as cli_main
 
             return cli_main(args)
-    # Imported by name: `app` stays free of Qt for import-linter and for headless use;
-    # only this entry point reaches into the UI layer.
-    ui_main = importlib.import_module("ui.main")
-    return int(ui_main.run(sys.argv[:1] + args, db_url))
+    # The one import of ui from app: this entry point starts the window (the import-linter
+    # contract "app has no Qt" names it as its only exception). Late, so that commands run
+    # headless without loading Qt.
+    from ui.main import run
+
+    return int(run(sys.argv[:1] + args, db_url))
 
 
 if __name__ == "__main__":

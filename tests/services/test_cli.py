@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.parser import main
 from app.services import backup
 from app.services.applicants import ApplicantService
 from app.services.database import open_database

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.parser import main
 from app.domain.codes import ApplicantStatus as S
 from app.services.database import open_database
 from app.services.workflow import WorkflowService

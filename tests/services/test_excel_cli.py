@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.cli import main
+from app.cli.parser import main
 from app.services.applicants import ApplicantService
 from app.services.database import open_database
 from tests.support.people import applicant, id_number

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from app.cli import main
+from app.cli.parser import main
 from app.services.errors import ServiceError
 from app.services.exchange import Cancelled
 from app.services.package import (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.cli import main
+from app.cli.parser import main
 from tests.support.photos import encode, jpeg, picture
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.parser import main
 from app.domain.codes import Education, Gender, PoliticalStatus
 from app.services import printing
 from app.services.exchange import Cancelled

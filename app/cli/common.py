@@ -1,0 +1,107 @@
+"""What every command group shares: the Chinese parser, the operator, opening the database,
+the list filters and plain-text tables."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from app.domain.codes import ApplicantStatus
+from app.services.applicants import ApplicantService
+from app.services.database import open_database
+from db.engine import Database
+
+AddCommand = Callable[[str, str], argparse.ArgumentParser]
+"""Registers a command (name, help) and returns its parser: how a group adds its commands."""
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """argparse, but its complaints are in Chinese and say what to do."""
+
+    def error(self, message: str) -> NoReturn:
+        message = (
+            message.replace("the following arguments are required", "缺少参数")
+            .replace("unrecognized arguments", "不认识的参数")
+            .replace("invalid choice", "没有这个选项")
+            .replace("invalid int value", "不是整数")
+            .replace("argument", "参数")
+        )
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误：{message}\n请用 {self.prog} -h 查看用法。\n")
+
+
+def operator_name(args: argparse.Namespace) -> str:
+    """Who the history records: --operator, CLASSDESK_OPERATOR, or the system user."""
+    if args.operator:
+        return str(args.operator)
+    env = os.environ.get("CLASSDESK_OPERATOR")
+    if env:
+        return env
+    try:
+        return f"命令行:{getpass.getuser()}"
+    except Exception:
+        return "命令行"
+
+
+_opened: list[Database] = []
+
+
+def open_url(url: str | None) -> Database:
+    """The database at `url` (None: the default), closed by close_databases()."""
+    # The window takes a backup at every start; commands only the day's first one.
+    db = open_database(url, take_backups=False)
+    _opened.append(db)
+    return db
+
+
+def open_db(args: argparse.Namespace) -> Database:
+    """The database --db names (or the default one)."""
+    return open_url(args.db)
+
+
+def close_databases() -> None:
+    """Close what the command opened: checkpoints the WAL into the file, drops -wal/-shm."""
+    while _opened:
+        _opened.pop().dispose()
+
+
+def list_filters(svc: ApplicantService, args: argparse.Namespace
+                 ) -> tuple[int | None, ApplicantStatus | None] | None:
+    """--point and --status as the list's filters, or None after saying what is wrong."""
+    point_id = None
+    if args.point:
+        p = svc.campaign.point_by_name(args.point)
+        if p is None:
+            names = "、".join(x.name for x in svc.campaign.points)
+            print(f"没有报名点「{args.point}」。可选：{names}", file=sys.stderr)
+            return None
+        point_id = p.id
+    status = None
+    if args.status:
+        status = ApplicantStatus.parse(args.status)
+        if status is None:
+            names = "、".join(s.label for s in ApplicantStatus)
+            print(f"没有状态「{args.status}」。可选：{names}", file=sys.stderr)
+            return None
+    return point_id, status
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * max(0, w - _width(s))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned for a terminal, Chinese characters counted two wide."""
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
