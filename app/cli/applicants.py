@@ -12,8 +12,9 @@ from app.domain.checklist import materials_checklist
 from app.domain.codes import CodeEnum
 from app.domain.fees import fee_due
 from app.domain.remark import transfer_remark
-from app.services.applicants import ApplicantRecord, ApplicantService
+from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
+from app.services.records import ApplicantRecord
 
 
 def _fmt(value: object) -> str:

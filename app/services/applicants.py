@@ -1,111 +1,45 @@
-"""Registering, changing, finding and deleting applicants; every write leaves history."""
+"""Registering, changing and deleting applicants; every write leaves history.
+Reads (get, search, records …) are ApplicantSearch's, which the service extends."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select, union, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.applicant import ApplicantData
-from app.domain.codes import ApplicantStatus, CodeEnum, Gender
+from app.domain.codes import ApplicantStatus
 from app.domain.contact import normalize_email, normalize_mobile, normalize_name
 from app.domain.creditcode import normalize_credit_code
 from app.domain.idcard import check_id_number, normalize_id_number
 from app.domain.pinyin import name_initials
-from app.domain.problems import Problem, Severity
+from app.domain.problems import Problem
 from app.domain.validation import validate_applicant
 from app.domain.yearmonth import YearMonth
-from app.services.campaign import CampaignInfo, campaign_info
-from app.services.errors import ConflictError, DuplicateIdError, InputError, NotFoundError
-from db.engine import Database
-from db.models import Applicant, ApplicantPhoto, Campaign, History, NameKey, RegistrationPoint
-
-# Fields stored on the Applicant row under the same name as in ApplicantData.
-_PLAIN_FIELDS = tuple(
-    f for f in ApplicantData.field_names() if f not in ("serial_no", "registration_point")
+from app.services.applicant_search import ApplicantSearch
+from app.services.errors import ConflictError, DuplicateIdError, InputError
+from app.services.records import (
+    PLAIN_FIELDS,
+    ApplicantRecord,
+    ApplicantRow,
+    HistoryEntry,
+    problems_to_json,
+    to_json_value,
+    utcnow,
 )
+from db.engine import Database
+from db.models import Applicant, Campaign, History, NameKey
 
-
-def utcnow() -> datetime:
-    """Naive UTC, stored the same way on SQLite and PostgreSQL."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def to_json_value(value: Any) -> Any:
-    """How a field's value is written into history: codes as "3 大学专科", dates as text."""
-    if isinstance(value, CodeEnum):
-        return value.display
-    if isinstance(value, YearMonth | date):
-        return str(value)
-    return value
-
-
-@dataclass(frozen=True)
-class ApplicantRecord:
-    """One applicant as stored: the data, and what the desk needs around it."""
-
-    id: int
-    version: int
-    serial_no: int
-    campaign_id: int
-    point_id: int | None
-    status: ApplicantStatus
-    data: ApplicantData
-    problems: tuple[Problem, ...]
-    created_at: datetime
-    created_by: str
-    updated_at: datetime
-    updated_by: str
-    has_photo: bool
-
-    @property
-    def serial_text(self) -> str:
-        return f"{self.serial_no:04d}"
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for p in self.problems if p.is_error)
-
-
-@dataclass(frozen=True)
-class ApplicantRow:
-    """What the applicant list shows: a few columns, no photo, no ORM object."""
-
-    id: int
-    version: int
-    serial_no: int
-    name: str
-    gender: Gender | None
-    id_number: str
-    point_name: str
-    employer: str
-    mobile: str
-    status: ApplicantStatus
-    error_count: int
-    warning_count: int
-    problems_json: str
-
-    @property
-    def problems(self) -> list[Problem]:
-        return problems_from_json(self.problems_json)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    operator: str
-    entity: str
-    action: str
-    changes: dict[str, list[Any]]
-    note: str
+# The names the window's pages import from here: the service and the values it returns.
+__all__ = ["ApplicantRecord", "ApplicantRow", "ApplicantService", "HistoryEntry", "normalized"]
 
 
 def _creation(d: ApplicantData) -> dict[str, list[Any]]:
@@ -115,16 +49,6 @@ def _creation(d: ApplicantData) -> dict[str, list[Any]]:
         for f in ApplicantData.field_names()
         if f != "serial_no" and getattr(d, f) not in (None, "", False)
     }
-
-
-def problems_to_json(problems: Iterable[Problem]) -> str:
-    return json.dumps(
-        [[p.field, p.severity.value, p.message] for p in problems], ensure_ascii=False
-    )
-
-
-def problems_from_json(text: str) -> list[Problem]:
-    return [Problem(f, Severity(s), m) for f, s, m in json.loads(text or "[]")]
 
 
 def normalized(data: ApplicantData, today: date) -> ApplicantData:
@@ -156,7 +80,7 @@ def normalized(data: ApplicantData, today: date) -> ApplicantData:
     return d
 
 
-class ApplicantService:
+class ApplicantService(ApplicantSearch):
     """Create / update / find / delete applicants of one campaign, as one operator."""
 
     def __init__(
@@ -166,16 +90,11 @@ class ApplicantService:
         campaign_id: int | None = None,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
-        self.db = db
+        super().__init__(db, campaign_id)
         self.operator = operator.strip() or "未署名"
         self.clock = clock
-        self.campaign: CampaignInfo = campaign_info(db, campaign_id)
 
     # ------------------------------------------------------------------ helpers
-    @property
-    def campaign_id(self) -> int:
-        return self.campaign.id
-
     def today(self) -> date:
         return self.clock().date()
 
@@ -234,7 +153,7 @@ class ApplicantService:
             raise DuplicateIdError(hit.id, hit.serial_no, hit.name, id_number)
 
     def _apply(self, row: Applicant, d: ApplicantData, problems: list[Problem]) -> None:
-        for f in _PLAIN_FIELDS:
+        for f in PLAIN_FIELDS:
             setattr(row, f, getattr(d, f))
         row.id_number = d.id_number or None
         row.point_id = self._point_id(d.registration_point)
@@ -248,53 +167,6 @@ class ApplicantService:
         s.execute(delete(NameKey).where(NameKey.applicant_id == applicant_id))
         for key in dict.fromkeys(initials.split()):
             s.add(NameKey(applicant_id=applicant_id, key=key))
-
-    # ------------------------------------------------------------------ reads
-    def _record(self, s: Session, row: Applicant) -> ApplicantRecord:
-        data = ApplicantData(**{f: getattr(row, f) for f in _PLAIN_FIELDS})
-        data.id_number = row.id_number or ""
-        data.serial_no = row.serial_no
-        data.registration_point = row.point.name if row.point is not None else ""
-        data.extra = json.loads(row.extra_json) if row.extra_json else {}
-        has_photo = s.scalar(
-            select(func.count()).select_from(ApplicantPhoto)
-            .where(ApplicantPhoto.applicant_id == row.id)
-        )
-        return ApplicantRecord(
-            id=row.id, version=row.version, serial_no=row.serial_no,
-            campaign_id=row.campaign_id, point_id=row.point_id, status=row.status, data=data,
-            problems=tuple(problems_from_json(row.problems_json)),
-            created_at=row.created_at, created_by=row.created_by,
-            updated_at=row.updated_at, updated_by=row.updated_by, has_photo=bool(has_photo),
-        )
-
-    def get(self, applicant_id: int) -> ApplicantRecord:
-        with self.db.read() as s:
-            row = s.get(Applicant, applicant_id)
-            if row is None or row.campaign_id != self.campaign_id:
-                raise NotFoundError("找不到这条报名记录，可能已被删除。请刷新列表。")
-            return self._record(s, row)
-
-    def find_by_id_number(self, id_number: str) -> ApplicantRecord | None:
-        n = normalize_id_number(id_number)
-        if not n:
-            return None
-        with self.db.read() as s:
-            row = s.scalar(select(Applicant).where(
-                Applicant.campaign_id == self.campaign_id, Applicant.id_number == n))
-            return self._record(s, row) if row is not None else None
-
-    def find_by_serial(self, serial_no: int) -> ApplicantRecord | None:
-        with self.db.read() as s:
-            row = s.scalar(select(Applicant).where(
-                Applicant.campaign_id == self.campaign_id, Applicant.serial_no == serial_no))
-            return self._record(s, row) if row is not None else None
-
-    def count(self) -> int:
-        with self.db.read() as s:
-            n = s.scalar(select(func.count()).select_from(Applicant)
-                         .where(Applicant.campaign_id == self.campaign_id))
-            return int(n or 0)
 
     # ------------------------------------------------------------------ writes
     def create(self, data: ApplicantData, note: str = "") -> ApplicantRecord:
@@ -320,7 +192,7 @@ class ApplicantService:
                 snapshot["serial_no"] = [None, row.serial_no]
                 self._history(s, row.id, "create", snapshot, note)
                 s.flush()
-                return self._record(s, row)
+                return self.record_from_row(s, row)
         except IntegrityError:
             # Another desk registered the same ID number between our check and insert.
             with self.db.read() as s:
@@ -343,9 +215,9 @@ class ApplicantService:
                 s.flush()  # the UPDATE carries "AND version = expected": a racing save fails
                 row = s.get(Applicant, applicant_id)
                 assert row is not None
-                return self._record(s, row)
+                return self.record_from_row(s, row)
         except StaleDataError:
-            current = self._try_get(applicant_id)
+            current = self.try_get(applicant_id)
             raise ConflictError(current, current.updated_by if current else "",
                                 current.updated_at if current else None) from None
         except IntegrityError:
@@ -363,8 +235,8 @@ class ApplicantService:
         if row is None or row.campaign_id != self.campaign_id:
             raise ConflictError(None)
         if row.version != expected_version:
-            raise ConflictError(self._record(s, row), row.updated_by, row.updated_at)
-        before = self._record(s, row).data
+            raise ConflictError(self.record_from_row(s, row), row.updated_by, row.updated_at)
+        before = self.record_from_row(s, row).data
         changes = {
             f: [to_json_value(getattr(before, f)), to_json_value(getattr(d, f))]
             for f in ApplicantData.field_names()
@@ -385,12 +257,6 @@ class ApplicantService:
         self._history(s, row.id, "update", changes, note)
         return True
 
-    def _try_get(self, applicant_id: int) -> ApplicantRecord | None:
-        try:
-            return self.get(applicant_id)
-        except NotFoundError:
-            return None
-
     def delete(self, applicant_id: int, expected_version: int, reason: str = "") -> None:
         """Delete a record. Its full content stays in the history."""
         with self.db.write() as s:
@@ -398,8 +264,8 @@ class ApplicantService:
             if row is None or row.campaign_id != self.campaign_id:
                 raise ConflictError(None)
             if row.version != expected_version:
-                raise ConflictError(self._record(s, row), row.updated_by, row.updated_at)
-            data = self._record(s, row).data
+                raise ConflictError(self.record_from_row(s, row), row.updated_by, row.updated_at)
+            data = self.record_from_row(s, row).data
             snapshot = {
                 f: [to_json_value(getattr(data, f)), None]
                 for f in ApplicantData.field_names()
@@ -415,17 +281,6 @@ class ApplicantService:
             if n != 1:
                 raise ConflictError(None)
             s.expunge(row)
-
-    def history(self, applicant_id: int) -> list[HistoryEntry]:
-        with self.db.read() as s:
-            rows = s.scalars(
-                select(History).where(History.applicant_id == applicant_id).order_by(History.id)
-            ).all()
-            return [
-                HistoryEntry(h.at, h.operator, h.entity, h.action,
-                             json.loads(h.changes_json or "{}"), h.note)
-                for h in rows
-            ]
 
     # ------------------------------------------------------------------ bulk
     def create_many(self, datas: Iterable[ApplicantData], note: str = "",
@@ -499,202 +354,6 @@ class ApplicantService:
         if hist:
             s.execute(insert(History), hist)
         return [row.id for row in rows]
-
-    # ------------------------------------------------------------------ search
-    def search(
-        self,
-        query: str = "",
-        *,
-        point_id: int | None = None,
-        status: ApplicantStatus | None = None,
-        has_problems: bool | None = None,
-        limit: int | None = 1000,
-    ) -> list[ApplicantRow]:
-        """Find applicants by name (any part), ID number (any part), mobile, 报名序号 or
-        pinyin initials of the name ("zs" finds 张三), with the list's filters."""
-        stmt = (
-            select(
-                Applicant.id, Applicant.version, Applicant.serial_no, Applicant.name,
-                Applicant.gender, Applicant.id_number, RegistrationPoint.name,
-                Applicant.employer, Applicant.mobile, Applicant.status,
-                Applicant.error_count, Applicant.warning_count, Applicant.problems_json,
-            )
-            .outerjoin(RegistrationPoint, RegistrationPoint.id == Applicant.point_id)
-        )
-        stmt = self._filtered(stmt, query, point_id, status, has_problems)
-        stmt = stmt.order_by(Applicant.serial_no)
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        with self.db.read() as s:
-            return [
-                ApplicantRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6] or "", r[7], r[8],
-                             r[9], r[10], r[11], r[12])
-                for r in s.execute(stmt)
-            ]
-
-    def _filtered(self, stmt: Any, query: str, point_id: int | None,
-                  status: ApplicantStatus | None, has_problems: bool | None) -> Any:
-        """The campaign, the list's search text and its filters, for `search` and
-        `search_count`."""
-        q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
-        if q:
-            # Drive the query from the (few) matching ids. SQLite would rather walk a
-            # campaign_id index to avoid a sort; the unary "+ 0" takes campaign_id out of
-            # index choice (an SQLite idiom, harmless elsewhere).
-            stmt = stmt.where(Applicant.id.in_(self._matching_ids(q)))
-            stmt = stmt.where((Applicant.campaign_id + 0) == self.campaign_id)
-        else:
-            stmt = stmt.where(Applicant.campaign_id == self.campaign_id)
-        if point_id is not None:
-            stmt = stmt.where(Applicant.point_id == point_id)
-        if status is not None:
-            stmt = stmt.where(Applicant.status == status)
-        if has_problems is True:
-            stmt = stmt.where(or_(Applicant.error_count > 0, Applicant.warning_count > 0))
-        elif has_problems is False:
-            stmt = stmt.where(and_(Applicant.error_count == 0, Applicant.warning_count == 0))
-        return stmt
-
-    def _matching_ids(self, q: str) -> Any:
-        """One sub-select per kind of key, each on its own index (or a narrow covering
-        index scan for "any part" matches) instead of scanning the wide applicant rows.
-        The outer query keeps the campaign filter; these only find candidate ids."""
-        cid = self.campaign_id
-        A = Applicant
-        parts: list[Any] = []
-        digits = q.upper()
-        if digits.rstrip("X").isdigit():
-            if len(digits) <= 6 and digits.isdigit():
-                parts.append(select(A.id).where(A.campaign_id == cid,
-                                                A.serial_no == int(digits)))
-            if len(digits) == 18:  # a whole ID number: the unique index answers at once
-                parts.append(select(A.id).where(A.campaign_id == cid, A.id_number == digits))
-            elif len(digits) >= 5:
-                # Four digits or fewer are a 报名序号 being typed: as part of an ID or a
-                # phone they would match thousands. Longer: one scan of the narrow
-                # (campaign_id, id_number, mobile) index finds both.
-                parts.append(select(A.id).where(
-                    A.campaign_id == cid,
-                    or_(A.id_number.contains(digits, autoescape=True),
-                        A.mobile.contains(digits, autoescape=True)),
-                ))
-        else:
-            # Name: a prefix is an index range; any other part (珊 in 张珊珊, 买买提) needs
-            # a scan of the name index, worth it only from two characters on.
-            if self.db.is_sqlite:  # binary collation: code-point order, an index range
-                starts = and_(A.name >= q, A.name < q + "\U0010ffff")
-            else:  # a locale collation may not sort U+10FFFF last: LIKE 'q%' is exact
-                starts = A.name.startswith(q, autoescape=True)
-            parts.append(select(A.id).where(A.campaign_id == cid, starts))
-            if len(q) >= 2:
-                parts.append(select(A.id).where(A.campaign_id == cid,
-                                                A.name.contains(q, autoescape=True)))
-            low = q.lower()
-            if low.isascii() and low.isalpha():
-                # A range on the key index alone; joining applicant here made SQLite
-                # walk every applicant (43 ms at 100,000).
-                parts.append(select(NameKey.applicant_id)
-                             .where(NameKey.key >= low, NameKey.key < low + "{"))
-        return union(*parts) if len(parts) > 1 else parts[0]
-
-    def employer_suggestions(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
-        """Employers already in the database whose name contains `text`, each with the
-        credit code most recently saved for it."""
-        t = unicodedata.normalize("NFKC", text).strip()
-        if not t:
-            return []
-        with self.db.read() as s:
-            rows = s.execute(
-                select(Applicant.employer, Applicant.employer_credit_code,
-                       func.max(Applicant.updated_at).label("last"))
-                .where(Applicant.campaign_id == self.campaign_id,
-                       Applicant.employer.contains(t, autoescape=True))
-                .group_by(Applicant.employer, Applicant.employer_credit_code)
-                .order_by(func.max(Applicant.updated_at).desc())
-            ).all()
-        seen: dict[str, str] = {}
-        for employer, code, _ in rows:
-            if employer not in seen or (code and not seen[employer]):
-                seen.setdefault(employer, code)
-            if len(seen) >= limit:
-                break
-        return list(seen.items())
-
-    def search_count(
-        self,
-        query: str = "",
-        *,
-        point_id: int | None = None,
-        status: ApplicantStatus | None = None,
-        has_problems: bool | None = None,
-    ) -> int:
-        """How many applicants `search` would find without its limit (the list's 共 N 人)."""
-        stmt = select(func.count()).select_from(Applicant)
-        stmt = self._filtered(stmt, query, point_id, status, has_problems)
-        with self.db.read() as s:
-            return int(s.scalar(stmt) or 0)
-
-    # ------------------------------------------------------------------ Excel exchange
-    # Added for the 附件5 / full-data export and the county import (issue 6).
-    def records(
-        self,
-        query: str = "",
-        *,
-        point_id: int | None = None,
-        status: ApplicantStatus | None = None,
-        has_problems: bool | None = None,
-        fields: Collection[str] | None = None,
-        id_numbers: Collection[str] | None = None,
-    ) -> list[ApplicantRecord]:
-        """Complete records of everyone the list's search and filters select, in 报名序号
-        order, from one query (an export of 10,000 must not make 10,000 round trips).
-
-        `fields` limits the ApplicantData fields read to those named (the others keep
-        their defaults): an export of a few columns need not decode every code column.
-        `id_numbers` (normalised) limits the result to those people (an import's lookup).
-        """
-        A = Applicant
-        plain = _PLAIN_FIELDS if fields is None else tuple(
-            f for f in _PLAIN_FIELDS if f in fields or f == "id_number")
-        has_photo = (
-            select(ApplicantPhoto.applicant_id)
-            .where(ApplicantPhoto.applicant_id == A.id).exists().label("has_photo")
-        )
-        stmt = select(
-            A.id, A.version, A.serial_no, A.campaign_id, A.point_id, A.status,
-            *(getattr(A, f) for f in plain), A.extra_json, A.problems_json,
-            A.created_at, A.created_by, A.updated_at, A.updated_by,
-            RegistrationPoint.name.label("point_name"), has_photo,
-        ).outerjoin(RegistrationPoint, RegistrationPoint.id == A.point_id)
-        stmt = self._filtered(stmt, query, point_id, status, has_problems)
-        stmt = stmt.order_by(A.serial_no)
-        if id_numbers is None:
-            stmts = [stmt]
-        else:
-            wanted = sorted({n for n in id_numbers if n})
-            stmts = [stmt.where(A.id_number.in_(wanted[i:i + 500]))
-                     for i in range(0, len(wanted), 500)]
-        out: list[ApplicantRecord] = []
-        with self.db.read() as s:
-            # Plain columns: the Core result, without the ORM's per-row loading machinery.
-            for r in (row for st in stmts for row in s.connection().execute(st)):
-                m = r._mapping
-                data = ApplicantData(**{f: m[f] for f in plain})
-                data.id_number = m["id_number"] or ""
-                data.serial_no = m["serial_no"]
-                data.registration_point = m["point_name"] or ""
-                data.extra = json.loads(m["extra_json"]) if m["extra_json"] else {}
-                out.append(ApplicantRecord(
-                    id=m["id"], version=m["version"], serial_no=m["serial_no"],
-                    campaign_id=m["campaign_id"], point_id=m["point_id"], status=m["status"],
-                    data=data, problems=tuple(problems_from_json(m["problems_json"])),
-                    created_at=m["created_at"], created_by=m["created_by"],
-                    updated_at=m["updated_at"], updated_by=m["updated_by"],
-                    has_photo=bool(m["has_photo"]),
-                ))
-        if len(stmts) > 1:
-            out.sort(key=lambda rec: rec.serial_no)
-        return out
 
     def save_batch(
         self,

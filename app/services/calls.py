@@ -16,9 +16,9 @@ from app.domain.fees import FeeDue
 from app.domain.flow import at_or_beyond
 from app.domain.money import yuan_text
 from app.domain.remark import transfer_remark
-from app.services.applicants import utcnow
 from app.services.desk import QUEUED, Balance, CallTopic, DeskService, when_text
 from app.services.errors import InputError
+from app.services.records import utcnow
 from db.models import Applicant, CallLog
 
 __all__ = ["CallEntry", "CallItem", "CallOutcome", "CallResult", "CallService", "CallTopic"]

@@ -23,7 +23,6 @@ from app.domain.contact import normalize_name
 from app.domain.flow import at_or_beyond
 from app.domain.idcard import normalize_id_number
 from app.domain.remark import transfer_remark
-from app.services.applicants import utcnow
 from app.services.desk import (
     STATUS_ENTITY,
     Balance,
@@ -33,6 +32,7 @@ from app.services.desk import (
     when_text,
 )
 from app.services.errors import InputError
+from app.services.records import utcnow
 from db.models import Applicant, ApplicantPhoto, History, MaterialCheck, RegistrationPoint
 
 __all__ = [

@@ -25,9 +25,10 @@ from app.domain.flow import (
     transition_problem,
 )
 from app.domain.money import yuan_text
-from app.services.applicants import _PLAIN_FIELDS, ApplicantRecord, ApplicantService, utcnow
+from app.services.applicants import ApplicantService
 from app.services.campaign import CampaignInfo
 from app.services.errors import NotFoundError, ServiceError
+from app.services.records import ApplicantRecord, data_from_row, utcnow
 from db.engine import Database
 from db.models import Applicant, CallLog, History, Payment
 
@@ -210,17 +211,12 @@ class DeskService:
         return row
 
     def _record(self, s: Session, row: Applicant) -> ApplicantRecord:
-        return self.applicants._record(s, row)
+        return self.applicants.record_from_row(s, row)
 
     @staticmethod
     def _data(row: Applicant) -> ApplicantData:
         """The form's data from a row, without the photo query `_record` makes."""
-        data = ApplicantData(**{f: getattr(row, f) for f in _PLAIN_FIELDS})
-        data.id_number = row.id_number or ""
-        data.serial_no = row.serial_no
-        data.registration_point = row.point.name if row.point is not None else ""
-        data.extra = json.loads(row.extra_json) if row.extra_json else {}
-        return data
+        return data_from_row(row)
 
     def _due(self, row: Applicant) -> FeeDue:
         return fee_due(row.enrolment_type, self.campaign.fees, row.sits_exam)

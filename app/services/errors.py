@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from app.services.applicants import ApplicantRecord
+from app.services.records import ApplicantRecord
 
 
 class ServiceError(Exception):

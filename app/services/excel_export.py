@@ -26,7 +26,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.codes import ApplicantStatus, CodeEnum
 from app.domain.yearmonth import YearMonth
-from app.services.applicants import ApplicantRecord, ApplicantService
+from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
 from app.services.exchange import (
     FORMULA_START,
@@ -38,6 +38,7 @@ from app.services.exchange import (
     display_width,
     safe_file_part,
 )
+from app.services.records import ApplicantRecord
 
 ANNEX_LABEL = "附件5"
 SUMMARY_TITLE = "助理信用管理师职业技能培训学员报名汇总表"

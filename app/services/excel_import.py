@@ -49,7 +49,7 @@ from app.domain.codes import (
 from app.domain.problems import Problem
 from app.domain.validation import validate_applicant
 from app.domain.yearmonth import YearMonth
-from app.services.applicants import ApplicantRecord, ApplicantService, normalized
+from app.services.applicants import ApplicantService, normalized
 from app.services.campaign import CampaignInfo
 from app.services.errors import ServiceError
 from app.services.excel_export import AUDIT_HEADERS, EXTRA_COLUMN, POINT_LINE_LABEL
@@ -64,6 +64,7 @@ from app.services.exchange import (
     display_width,
     in_bulk,
 )
+from app.services.records import ApplicantRecord
 
 MAX_DATA_ROWS = 20_000
 """A county sends a few dozen rows, the whole class a few hundred: more is a wrong file."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.codes import ApplicantStatus
-from app.services.applicants import ApplicantRecord, ApplicantService
+from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
 from app.services.excel_export import export_summary
 from app.services.exchange import (
@@ -40,6 +40,7 @@ from app.services.exchange import (
 )
 from app.services.photos import PhotoService, check_bytes
 from app.services.printing import find_cjk_font, groups_by_point, select_records, write_forms
+from app.services.records import ApplicantRecord
 
 MISSING_TXT = "缺照片名单.txt"
 MISSING_CSV = "缺照片名单.csv"

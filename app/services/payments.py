@@ -22,9 +22,9 @@ from app.domain.fees import FeeDue, fee_due
 from app.domain.flow import PASSED_OR_BEYOND
 from app.domain.money import to_fen, yuan_text
 from app.domain.remark import parse_remark, remark_kind, remark_matches, same_name, transfer_remark
-from app.services.applicants import utcnow
 from app.services.desk import Balance, DeskService
 from app.services.errors import InputError
+from app.services.records import utcnow
 from app.services.statement import (
     StatementLine,
     StatementPreview,

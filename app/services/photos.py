@@ -54,9 +54,9 @@ from app.domain.photo import (
     size_text,
 )
 from app.domain.problems import Problem, Severity
-from app.services.applicants import utcnow
 from app.services.campaign import CampaignInfo, campaign_info
 from app.services.errors import NotFoundError, ServiceError
+from app.services.records import utcnow
 from db.engine import Database
 from db.models import Applicant, ApplicantPhoto, History, RegistrationPoint
 

@@ -31,11 +31,12 @@ from app.domain.applicant import age_on
 from app.domain.codes import ApplicantStatus, CodeEnum
 from app.domain.idcard import birth_date_from_id, normalize_id_number
 from app.domain.yearmonth import YearMonth
-from app.services.applicants import ApplicantRecord, ApplicantService
+from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
 from app.services.excel_export import NO_POINT, ExportResult
 from app.services.exchange import AtomicFiles, CancelFlag, Progress, Steps
 from app.services.photos import PhotoService
+from app.services.records import ApplicantRecord
 
 FORM2_ANNEX = "附件2"
 FORM2_TITLE = "助理信用管理师职业技能培训报名表"

@@ -15,13 +15,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.domain.codes import ApplicantStatus
 from app.domain.flow import RETURN_REASONS, backward_steps, is_backward, next_steps
 from app.domain.problems import Problem, Severity, error
-from app.services.applicants import ApplicantRecord
 from app.services.desk import (
     DeskService,
     StatusChange,
     TransitionError,
 )
 from app.services.errors import ConflictError, InputError, ServiceError
+from app.services.records import ApplicantRecord
 from db.models import Applicant, ApplicantPhoto, RegistrationPoint
 
 __all__ = [
@@ -179,7 +179,7 @@ class WorkflowService(DeskService):
                 s.flush()
                 return self._record(s, row)
         except StaleDataError:
-            current = self.applicants._try_get(applicant_id)
+            current = self.applicants.try_get(applicant_id)
             raise ConflictError(current, current.updated_by if current else "",
                                 current.updated_at if current else None) from None
 

@@ -141,7 +141,7 @@ def test_package_folder(svc, people, tmp_path):
     a, _b, c, _d, _good = people
     with svc.db.write() as s:  # one applicant with a validation error on record
         from app.domain.problems import error
-        from app.services.applicants import problems_to_json
+        from app.services.records import problems_to_json
         from db.models import Applicant
 
         s.execute(update(Applicant).where(Applicant.id == c.id).values(

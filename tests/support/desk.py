@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.domain.codes import ApplicantStatus
-from app.services.applicants import ApplicantService, utcnow
+from app.services.applicants import ApplicantService
+from app.services.records import utcnow
 from app.services.workflow import WorkflowService
 from db.engine import Database
 from db.models import ApplicantPhoto

@@ -1,0 +1,115 @@
+"""An applicant as stored and as listed: the value types services hand out, how a row
+becomes the form's data, and how problems and time stamps are written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app.domain.applicant import ApplicantData
+from app.domain.codes import ApplicantStatus, CodeEnum, Gender
+from app.domain.problems import Problem, Severity
+from app.domain.yearmonth import YearMonth
+from db.models import Applicant
+
+PLAIN_FIELDS = tuple(
+    f for f in ApplicantData.field_names() if f not in ("serial_no", "registration_point")
+)
+"""Fields stored on the Applicant row under the same name as in ApplicantData."""
+
+
+def utcnow() -> datetime:
+    """Naive UTC, stored the same way on SQLite and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_json_value(value: Any) -> Any:
+    """How a field's value is written into history: codes as "3 大学专科", dates as text."""
+    if isinstance(value, CodeEnum):
+        return value.display
+    if isinstance(value, YearMonth | date):
+        return str(value)
+    return value
+
+
+@dataclass(frozen=True)
+class ApplicantRecord:
+    """One applicant as stored: the data, and what the desk needs around it."""
+
+    id: int
+    version: int
+    serial_no: int
+    campaign_id: int
+    point_id: int | None
+    status: ApplicantStatus
+    data: ApplicantData
+    problems: tuple[Problem, ...]
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    has_photo: bool
+
+    @property
+    def serial_text(self) -> str:
+        return f"{self.serial_no:04d}"
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.is_error)
+
+
+@dataclass(frozen=True)
+class ApplicantRow:
+    """What the applicant list shows: a few columns, no photo, no ORM object."""
+
+    id: int
+    version: int
+    serial_no: int
+    name: str
+    gender: Gender | None
+    id_number: str
+    point_name: str
+    employer: str
+    mobile: str
+    status: ApplicantStatus
+    error_count: int
+    warning_count: int
+    problems_json: str
+
+    @property
+    def problems(self) -> list[Problem]:
+        return problems_from_json(self.problems_json)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    operator: str
+    entity: str
+    action: str
+    changes: dict[str, list[Any]]
+    note: str
+
+
+def problems_to_json(problems: Iterable[Problem]) -> str:
+    return json.dumps(
+        [[p.field, p.severity.value, p.message] for p in problems], ensure_ascii=False
+    )
+
+
+def problems_from_json(text: str) -> list[Problem]:
+    return [Problem(f, Severity(s), m) for f, s, m in json.loads(text or "[]")]
+
+
+def data_from_row(row: Applicant) -> ApplicantData:
+    """The form's data from a stored row (its registration point loaded with it)."""
+    data = ApplicantData(**{f: getattr(row, f) for f in PLAIN_FIELDS})
+    data.id_number = row.id_number or ""
+    data.serial_no = row.serial_no
+    data.registration_point = row.point.name if row.point is not None else ""
+    data.extra = json.loads(row.extra_json) if row.extra_json else {}
+    return data
