@@ -44,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import PIL
 from PIL import Image, ImageDraw, ImageFilter
 
-from app.services.photos import check_file, fix_photo, read_photo_file
+from app.services.photo_check import check_file, read_photo_file
+from app.services.photo_fix import fix_photo
 
 
 def out(line: str = "") -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 from app.cli.common import AddCommand, ChineseParser, table
 from app.domain.photo import fixed_filename, human_size, pixels_text, size_text
 from app.services.errors import ServiceError
-from app.services.photos import check_bytes, fix_photo, photo_files, read_photo_file
+from app.services.photo_check import check_bytes, photo_files, read_photo_file
+from app.services.photo_fix import fix_photo
 
 
 def _photo_paths(args: argparse.Namespace) -> list[Path] | None:

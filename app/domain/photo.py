@@ -1,6 +1,6 @@
 """The electronic-photo rule (JPEG .jpg, larger than 100×100 px, smaller than 20 KB) as data.
 
-Pure: the facts about a file are gathered elsewhere (app.services.photos, with Pillow);
+Pure: the facts about a file are gathered elsewhere (app.services.photo_check, with Pillow);
 here they are judged, and every finding is worded for the desk clerk, with numbers.
 """
 

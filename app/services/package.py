@@ -38,7 +38,8 @@ from app.services.exchange import (
     Steps,
     safe_file_part,
 )
-from app.services.photos import PhotoService, check_bytes
+from app.services.photo_check import check_bytes
+from app.services.photos import PhotoService
 from app.services.printing import find_cjk_font, groups_by_point, select_records, write_forms
 from app.services.records import ApplicantRecord
 

@@ -1,462 +1,52 @@
-"""Electronic photos: reading and checking files (Pillow), fixing them, keeping them per applicant.
+"""Electronic photos kept per applicant: attach, replace, remove, with history; and
+batches of files matched to applicants by the ID number or the name in the file name.
 
-Reading never raises and never hangs: whatever the bytes are (empty, truncated, random,
-HEIC, a decompression bomb, a pipe instead of a file), the result is a PhotoFacts with a
-Chinese `error`. Only the formats a photo can plausibly arrive in are tried, so content
-such as PostScript never reaches a plugin that would start an outside program.
+Checking a photo is photo_check's, fixing it photo_fix's.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-import math
-import os
 import re
-import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from PIL import Image, ImageCms, ImageFile, ImageOps
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.contact import normalize_name
 from app.domain.idcard import check_digit
-from app.domain.photo import (
-    FIELD,
-    JPEG_FORMATS,
-    MAX_FILE_BYTES,
-    MAX_PIXELS,
-    MIN_SIDE,
-    MSG_EMPTY,
-    MSG_TRUNCATED,
-    SOFT_MAX_BYTES,
-    PhotoFacts,
-    PhotoVerdict,
-    crop_box,
-    fit_size,
-    fixed_filename,
-    judge_photo,
-    msg_bomb,
-    msg_damaged,
-    msg_heic,
-    msg_not_image,
-    msg_too_large_file,
-    msg_unreadable,
-    pixels_text,
-    size_text,
-)
+from app.domain.photo import FIELD, PhotoVerdict, pixels_text, size_text
 from app.domain.problems import Problem, Severity
 from app.services.campaign import CampaignInfo, campaign_info
 from app.services.errors import NotFoundError, ServiceError
+from app.services.photo_check import (
+    PhotoError,
+    check_bytes,
+    check_file,
+    inspect_bytes,
+    photo_files,
+    read_photo_file,
+)
+from app.services.photo_fix import fix_photo
 from app.services.records import utcnow
 from db.engine import Database
 from db.models import Applicant, ApplicantPhoto, History, RegistrationPoint
 
-log = logging.getLogger(__name__)
-
-# Pillow's names of the formats tried, in order. HEIF only answers when a plugin
-# (pillow-heif) has registered it; without one HEIC is recognised by its magic bytes.
-_OPEN_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF", "AVIF", "HEIF")
-# Above this many pixels a non-JPEG is checked by its container (PNG CRCs) rather than
-# decoded, to keep a check's memory small. JPEGs are always decoded, at 1/8 scale.
-_FULL_LOAD_PIXELS = 16_000_000
-
-# Folder expansion: what a photo file may be called (an explicitly named file is always read).
-PHOTO_SUFFIXES = frozenset({
-    ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".bmp", ".webp", ".heic", ".heif",
-    ".avif", ".tif", ".tiff",
-})
-
-_QUALITY_MAX = 95
-_QUALITY_MIN = 20
-_SHRINK_STEP = 0.85
-_WHITE = (255, 255, 255)
+# This module's names, and the checking and fixing that the window's photo box and photo
+# page import from here together with the service.
+__all__ = [
+    "AmbiguousMatch", "AttachCounts", "MatchCandidate", "MatchReport", "PhotoError",
+    "PhotoMatch", "PhotoService", "StoredPhoto", "check_bytes", "check_file", "fix_photo",
+    "ids_in_filename", "inspect_bytes", "name_in_filename", "photo_files", "read_photo_file",
+]
 
 
-class PhotoError(ServiceError):
-    """A photo that cannot be fixed or stored; `message` says why and what to do."""
-
-
-# ---------------------------------------------------------------- reading
-def _sniff(data: bytes) -> tuple[str | None, str | None]:
-    """(HEIC/HEIF/AVIF format, or None; a description of non-image content, or None)."""
-    head = data[:64]
-    if head[4:8] == b"ftyp":
-        brands = {head[i:i + 4] for i in range(8, min(len(head), 32), 4)}
-        if brands & {b"avif", b"avis"}:
-            return "AVIF", None
-        if brands & {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}:
-            return "HEIC", None
-        if brands & {b"mif1", b"msf1"}:
-            return "HEIF", None
-        return None, "视频或其他多媒体文件"
-    if head.startswith(b"%PDF"):
-        return None, " PDF 文档"
-    if head.startswith(b"PK\x03\x04"):
-        return None, "压缩包或 Word/Excel 文档"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, "旧版 Word/Excel 文档"
-    text = head.lstrip().lower()
-    if text.startswith((b"<!doctype html", b"<html")):
-        return None, "网页（HTML）"
-    return None, None
-
-
-def _identify(data: bytes, filename: str) -> tuple[ImageFile.ImageFile | None, str | None]:
-    """Open `data` as one of _OPEN_FORMATS, reading the header only.
-
-    Image.open would do the same but for every format Pillow knows, and with Pillow's
-    global pixel limit: here the limit is ours (MAX_PIXELS), applied by the caller.
-    Returns (image or None, the format whose signature matched but failed to open).
-    """
-    Image.init()
-    prefix = data[:16]
-    tried: str | None = None
-    for fmt in _OPEN_FORMATS:
-        entry = Image.OPEN.get(fmt)
-        if entry is None:
-            continue
-        factory, accept = entry
-        if accept is not None:
-            ok = accept(prefix)
-            if not ok or isinstance(ok, str):
-                continue
-        tried = tried or fmt
-        try:
-            return factory(io.BytesIO(data), filename), None
-        except Exception:  # the signature matched but the header is not one this plugin reads
-            continue
-    return None, tried
-
-
-def _orientation(im: Image.Image) -> int | None:
-    try:
-        value = im.getexif().get(0x0112)
-    except Exception:  # a damaged EXIF block must not hide the photo itself
-        return None
-    return value if isinstance(value, int) and 1 <= value <= 8 else None
-
-
-def _facts(data: bytes, filename: str) -> PhotoFacts:
-    size = len(data)
-
-    def fail(msg: str, fmt: str | None = None, w: int | None = None, h: int | None = None,
-             mode: str | None = None) -> PhotoFacts:
-        return PhotoFacts(filename, size, fmt, w, h, mode, None, error=msg)
-
-    if size == 0:
-        return fail(MSG_EMPTY)
-    if size > MAX_FILE_BYTES:
-        return fail(msg_too_large_file(size))
-    container, kind = _sniff(data)
-    if container in ("HEIC", "HEIF") and "HEIF" not in Image.OPEN:
-        return fail(msg_heic(container), container)
-    im, tried = _identify(data, filename)
-    if im is None:
-        if kind:
-            return fail(msg_not_image(kind))
-        if tried == "JPEG" or data.startswith(b"\xff\xd8\xff"):
-            ended = data.rstrip(b"\0").endswith(b"\xff\xd9")
-            return fail(msg_damaged("JPEG") if ended else MSG_TRUNCATED, "JPEG")
-        if tried is not None or container is not None:
-            return fail(msg_damaged(tried or container), tried or container)
-        return fail(msg_not_image())
-    with im:
-        fmt = im.format or tried
-        w, h = im.size
-        mode = im.mode
-        if w <= 0 or h <= 0:
-            return fail(msg_damaged(fmt), fmt)
-        if w * h > MAX_PIXELS:
-            return fail(msg_bomb(w, h), fmt, w, h, mode)
-        orientation = _orientation(im)
-        progressive = bool(im.info.get("progressive") or im.info.get("progression"))
-        # Decode once to prove the data is all there. A JPEG is decoded at 1/8 scale: the
-        # whole entropy-coded stream is still read (truncation shows), in 1/64 the memory.
-        try:
-            if fmt in JPEG_FORMATS:
-                im.draft(mode, (max(1, w // 8), max(1, h // 8)))
-                im.load()
-            elif fmt == "PNG" and w * h > _FULL_LOAD_PIXELS:
-                im.verify()
-            else:
-                im.load()
-        except Exception as e:
-            if isinstance(e, OSError) and "truncated" in str(e):
-                msg = MSG_TRUNCATED
-            else:
-                msg = msg_damaged(fmt)
-            return PhotoFacts(filename, size, fmt, w, h, mode, orientation, progressive, msg)
-    return PhotoFacts(filename, size, fmt, w, h, mode, orientation, progressive)
-
-
-def inspect_bytes(data: bytes, filename: str) -> PhotoFacts:
-    """The facts about a photo's bytes; never raises (a bad file gives `error`)."""
-    try:
-        return _facts(data, filename)
-    except Exception:  # the last guard: whatever Pillow raises, the desk gets an answer
-        log.exception("photo inspection failed for %r", filename)
-        return PhotoFacts(filename, len(data), None, None, None, None, None,
-                          error=msg_not_image())
-
-
-def read_photo_file(path: str | os.PathLike[str]) -> tuple[bytes | None, str | None]:
-    """(the file's bytes, None) or (None, a Chinese error message). Never blocks on a
-    pipe or device, never reads more than MAX_FILE_BYTES."""
-    p = Path(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        if os.path.islink(p):
-            return None, msg_unreadable("快捷方式（符号链接）指向的文件已不存在")
-        return None, msg_unreadable("文件不存在，可能已被移动或删除")
-    except PermissionError:
-        return None, msg_unreadable("没有读取权限")
-    except OSError as e:
-        return None, msg_unreadable(f"系统错误（{e.strerror or e}）")
-    if stat.S_ISDIR(st.st_mode):
-        return None, msg_unreadable("这是一个文件夹，不是照片文件")
-    if not stat.S_ISREG(st.st_mode):
-        return None, msg_unreadable("这不是普通文件（可能是设备或管道）")
-    if st.st_size > MAX_FILE_BYTES:
-        return None, msg_too_large_file(st.st_size)
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(p, flags)
-    except PermissionError:
-        return None, msg_unreadable("没有读取权限")
-    except OSError as e:
-        return None, msg_unreadable(f"系统错误（{e.strerror or e}）")
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):  # replaced between stat and open
-            return None, msg_unreadable("这不是普通文件（可能是设备或管道）")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            # read(n) allocates n bytes up front: ask for the size the file has (+1 to
-            # notice it growing), not for the 64 MB limit.
-            data = f.read(min(st.st_size, MAX_FILE_BYTES) + 1)
-            if len(data) > st.st_size:
-                data += f.read(MAX_FILE_BYTES + 1 - len(data))
-    except OSError as e:
-        return None, msg_unreadable(f"读取出错（{e.strerror or e}）")
-    finally:
-        os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        return None, msg_too_large_file(len(data))
-    return data, None
-
-
-def inspect_file(path: str | os.PathLike[str]) -> PhotoFacts:
-    """The facts about a photo file; never raises (unreadable → `error`)."""
-    name = Path(path).name
-    data, problem = read_photo_file(path)
-    if data is None:
-        return PhotoFacts(name, 0, None, None, None, None, None, error=problem)
-    return inspect_bytes(data, name)
-
-
-def check_bytes(data: bytes, filename: str) -> PhotoVerdict:
-    return judge_photo(inspect_bytes(data, filename))
-
-
-def check_file(path: str | os.PathLike[str]) -> PhotoVerdict:
-    return judge_photo(inspect_file(path))
-
-
-def photo_files(paths: Iterable[str | os.PathLike[str]], *,
-                recursive: bool = False) -> list[Path]:
-    """Files named, and photo-like files inside folders named (sorted, hidden ones
-    skipped), each once. A name that is not a folder is kept as given, even if missing:
-    checking it then says why."""
-    out: dict[Path, None] = {}
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = p.rglob("*") if recursive else p.iterdir()
-            for f in sorted(found):
-                if (f.suffix.lower() in PHOTO_SUFFIXES and not f.name.startswith(".")
-                        and f.is_file()):
-                    out.setdefault(f, None)
-        else:
-            out.setdefault(p, None)
-    return list(out)
-
-
-# ---------------------------------------------------------------- fixing
-@dataclass(frozen=True)
-class FixResult:
-    """A fixed photo: baseline RGB JPEG, no metadata, below 20,000 bytes, checked again."""
-
-    data: bytes
-    width: int
-    height: int
-    quality: int
-    verdict: PhotoVerdict
-    filename: str = "照片.jpg"
-
-
-def _flat_modes(im: Image.Image) -> Image.Image:
-    """RGB, RGBA or CMYK: the modes resizing treats properly (P would be resized by
-    nearest neighbour, 16-bit grey would be clipped white)."""
-    mode = im.mode
-    if mode in ("RGBA", "CMYK"):
-        return im
-    if mode in ("LA", "PA", "La", "RGBa") or (
-            mode in ("P", "L", "RGB") and "transparency" in im.info):
-        return im.convert("RGBA")
-    if mode == "RGB":
-        return im
-    if mode.startswith("I;16") or mode in ("I", "F"):
-        _, hi = im.getextrema()
-        if isinstance(hi, int | float) and hi > 255:
-            im = im.convert("I").point(lambda v: v * (255 / 65535))
-        return im.convert("L").convert("RGB")
-    return im.convert("RGB")
-
-
-def _srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
-    """RGB in sRGB: CMYK through its ICC profile when it has one, a wide-gamut RGB
-    (Display P3, Adobe RGB) converted rather than just stripped of its profile,
-    transparency laid on white."""
-    if im.mode == "RGBA":
-        flat = Image.new("RGB", im.size, _WHITE)
-        flat.paste(im, mask=im.getchannel("A"))
-        im = flat
-    if icc and im.mode in ("RGB", "CMYK"):
-        try:
-            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            dst = ImageCms.createProfile("sRGB")
-            out = ImageCms.profileToProfile(
-                im, src, dst, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
-            )
-            if out is not None:
-                return out
-        except Exception:  # a broken profile: fall back to the plain conversion
-            log.info("ICC conversion failed; converting without the profile")
-    return im.convert("RGB") if im.mode != "RGB" else im
-
-
-def _encode(im: Image.Image, quality: int) -> bytes:
-    buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=quality, optimize=True, progressive=False)
-    return buf.getvalue()
-
-
-def _best_quality(im: Image.Image) -> tuple[bytes, int] | None:
-    """The highest quality in 20..95 whose file is below SOFT_MAX_BYTES (binary search:
-    size grows with quality), or None if even quality 20 is too big."""
-    best = _encode(im, _QUALITY_MAX)
-    if len(best) < SOFT_MAX_BYTES:
-        return best, _QUALITY_MAX
-    low = _encode(im, _QUALITY_MIN)
-    if len(low) >= SOFT_MAX_BYTES:
-        return None
-    found, q_found = low, _QUALITY_MIN
-    lo, hi = _QUALITY_MIN + 1, _QUALITY_MAX - 1
-    while lo <= hi:
-        q = (lo + hi) // 2
-        data = _encode(im, q)
-        if len(data) < SOFT_MAX_BYTES:
-            found, q_found, lo = data, q, q + 1
-        else:
-            hi = q - 1
-    return found, q_found
-
-
-def fix_photo(data: bytes, *, crop: bool = True, filename: str = "") -> FixResult:
-    """Turn any readable image into a photo that passes the rule.
-
-    EXIF rotation applied; RGB (CMYK and wide-gamut through their ICC profile, alpha on
-    white); cropped centred to 35:49 when `crop` and the shape is not an ID photo's;
-    scaled down only, to fit 413×579; baseline JPEG without EXIF/ICC/comments at the best
-    quality below 20,000 bytes; if quality 20 is still too big, smaller in steps, never
-    to 100 pixels or less. Never padded. `data` is not changed. Raises PhotoError.
-    """
-    name = fixed_filename(filename)
-    facts = inspect_bytes(data, filename or name)
-    if facts.error is not None:
-        raise PhotoError(f"无法修复：{facts.error}")
-    shown = facts.display_size
-    if shown is None:
-        raise PhotoError(f"无法修复：{msg_not_image()}")
-    if min(shown) <= MIN_SIDE:
-        raise PhotoError(
-            f"无法修复：照片只有 {pixels_text(*shown)} 像素，要求宽和高都大于 {MIN_SIDE} 像素，"
-            "修复不会把小照片放大。请学员重新拍照或提供更清晰的照片。"
-        )
-    try:
-        out = _fixed_image(data, filename or name, facts, crop)
-    except PhotoError:
-        raise
-    except Exception as e:
-        log.exception("photo fix failed for %r", filename)
-        raise PhotoError(f"无法修复：{msg_damaged(facts.format)}") from e
-    base = out
-    tw, th = out.size
-    while True:
-        found = _best_quality(out)
-        if found is not None:
-            break
-        if min(tw, th) <= MIN_SIDE + 1:
-            raise PhotoError(
-                "无法修复：即使缩小到最低要求的尺寸、用最低画质保存，文件仍超过 20KB"
-                "（照片细节过多，如满是噪点）。请学员换一张背景简单的证件照。"
-            )
-        # Smaller in steps, from the full-quality image each time, never to 100 px or less.
-        s = max(_SHRINK_STEP * tw / base.width, (MIN_SIDE + 1) / min(base.size))
-        tw, th = max(MIN_SIDE + 1, round(base.width * s)), max(MIN_SIDE + 1,
-                                                               round(base.height * s))
-        out = base.resize((tw, th), Image.Resampling.LANCZOS)
-    fixed, quality = found
-    verdict = check_bytes(fixed, name)
-    if not verdict.passed:  # the rule and the fix disagree: a bug, never a silent pass
-        raise PhotoError(f"修复后的照片仍未通过检查：{verdict.summary}")
-    return FixResult(fixed, out.width, out.height, quality, verdict, name)
-
-
-def _fixed_image(data: bytes, filename: str, facts: PhotoFacts, crop: bool) -> Image.Image:
-    """Decoded, upright, cropped, scaled, sRGB: the image the fix encodes."""
-    shown = facts.display_size
-    assert shown is not None and facts.width is not None and facts.height is not None
-    W, H = shown
-    box = crop_box(W, H) if crop else None
-    cw, ch = (box[2] - box[0], box[3] - box[1]) if box else (W, H)
-    tw, th = fit_size(cw, ch)
-    scale = tw / cw
-    im, _ = _identify(data, filename)
-    if im is None:
-        raise PhotoError(f"无法修复：{msg_not_image()}")
-    with im:
-        icc = im.info.get("icc_profile")
-        if im.format in JPEG_FORMATS and scale < 0.5:
-            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale, still at least the target size.
-            im.draft(im.mode, (max(1, math.ceil(facts.width * scale)),
-                               max(1, math.ceil(facts.height * scale))))
-        im.load()
-        upright = ImageOps.exif_transpose(im)
-        img = _flat_modes(upright)
-        # The decoded image may be smaller than the file says (draft): map the box onto it.
-        fx, fy = img.width / W, img.height / H
-        b = box if box else (0, 0, W, H)
-        src = (b[0] * fx, b[1] * fy, b[2] * fx, b[3] * fy)
-        if (tw, th) == (img.width, img.height) and src == (0, 0, img.width, img.height):
-            scaled = img.copy()
-        else:
-            scaled = img.resize((tw, th), Image.Resampling.LANCZOS, box=src, reducing_gap=3.0)
-    result = _srgb(scaled, icc if isinstance(icc, bytes) else None)
-    result.info = {}  # nothing of the original's metadata (comment, dpi, profile) goes along
-    return result
-
-
-# ---------------------------------------------------------------- storage
 @dataclass(frozen=True)
 class StoredPhoto:
     """An applicant's photo as stored, with the verdict it got when it was attached."""

@@ -24,19 +24,16 @@ from app.domain.photo import MAX_BYTES, MAX_FILE_BYTES, SOFT_MAX_BYTES, PhotoVer
 from app.domain.problems import Severity
 from app.services.applicants import ApplicantService
 from app.services.errors import NotFoundError
-from app.services.photos import (
-    FixResult,
+from app.services.photo_check import (
     PhotoError,
-    PhotoService,
     check_bytes,
     check_file,
-    fix_photo,
-    ids_in_filename,
     inspect_bytes,
     inspect_file,
-    name_in_filename,
     photo_files,
 )
+from app.services.photo_fix import FixResult, fix_photo
+from app.services.photos import PhotoService, ids_in_filename, name_in_filename
 from tests.support.people import applicant, id_number
 from tests.support.photos import (
     bomb_jpeg,
