@@ -53,7 +53,9 @@ from app.services.excel_export import (
     SUMMARY_TITLE,
     export_summary,
 )
-from app.services.excel_import import apply_import, preview_import, read_workbook
+from app.services.excel_import import apply_import
+from app.services.excel_import_preview import preview_import
+from app.services.excel_import_sheet import read_workbook
 
 CLOCK = datetime(2021, 9, 20, 10, 0)
 

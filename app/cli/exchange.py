@@ -10,14 +10,9 @@ from pathlib import Path
 from app.cli.common import AddCommand, ChineseParser, list_filters, open_db, operator_name
 from app.services.applicants import ApplicantService
 from app.services.excel_export import Split, export_full, export_summary
-from app.services.excel_import import (
-    ImportPreview,
-    RowKind,
-    apply_import,
-    preview_import,
-    read_workbook,
-    save_error_rows,
-)
+from app.services.excel_import import apply_import, save_error_rows
+from app.services.excel_import_preview import ImportPreview, RowKind, preview_import
+from app.services.excel_import_sheet import read_workbook
 from app.services.package import export_package, export_photos
 from app.services.printing import export_forms
 

@@ -27,7 +27,9 @@ from app.services.excel_export import (
     export_full,
     export_summary,
 )
-from app.services.excel_import import apply_import, preview_import, read_workbook
+from app.services.excel_import import apply_import
+from app.services.excel_import_preview import preview_import
+from app.services.excel_import_sheet import read_workbook
 from app.services.exchange import Cancelled, display_width
 from tests.conftest import running_in_ci
 from tests.support.people import applicant, credit_code, id_number

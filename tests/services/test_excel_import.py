@@ -20,14 +20,9 @@ from openpyxl import load_workbook
 from app.domain.codes import Education, Gender
 from app.services.errors import ServiceError
 from app.services.excel_guard import UnsafeFileError, check_xlsx
-from app.services.excel_import import (
-    ImportFailed,
-    apply_import,
-    import_file,
-    preview_import,
-    read_workbook,
-    save_error_rows,
-)
+from app.services.excel_import import ImportFailed, apply_import, import_file, save_error_rows
+from app.services.excel_import_preview import preview_import
+from app.services.excel_import_sheet import read_workbook
 from app.services.exchange import Cancelled
 from tests.support.people import applicant
 from tests.support.workbooks import (
@@ -444,7 +439,7 @@ def test_a_million_rows_are_refused_within_seconds_and_bounded_memory(good_xlsx,
     # A child process, so that its peak memory is the reading's own.
     code = (
         "import resource, sys, time\n"
-        "from app.services.excel_import import read_workbook\n"
+        "from app.services.excel_import_sheet import read_workbook\n"
         "from app.services.errors import ServiceError\n"
         "t = time.perf_counter()\n"
         "try:\n"
