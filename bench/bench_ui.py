@@ -165,7 +165,7 @@ def preset_settings(env: dict[str, str]) -> None:
     """The operator is known and 报名录入 was the last page: no dialog, the real page."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "from ui.main_window import settings\n"
+        "from ui.widgets.settings import settings\n"
         "s = settings(); s.setValue('desk/operator', sys.argv[2]);"
         " s.setValue('main_window/page', '报名录入'); s.sync()\n"
     )
@@ -249,7 +249,7 @@ def bench_keystrokes(url: str, label: str, rounds: int) -> dict[str, float]:
     from app.services.applicants import ApplicantService
     from app.services.database import open_database
     from ui.main import make_application
-    from ui.registration_page import RegistrationPage
+    from ui.pages.registration.page import RegistrationPage
 
     app = make_application(["bench"])
     db = open_database(url, take_backups=False)

@@ -15,7 +15,8 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslat
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from ui.main_window import APPLICATION, ORGANIZATION, MainWindow
+from ui.main_window import MainWindow
+from ui.widgets.settings import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:
     from app.services.startup import StartupInfo
@@ -68,7 +69,7 @@ def start_service(db_url: str | None) -> StartupInfo:
 
 def report_startup_failure(failure: BaseException, log_path: Path | None) -> None:
     """The Chinese dialog for a start that failed; the traceback goes to the log."""
-    from ui.errors import log_file_hint, show_error
+    from ui.widgets.errors import log_file_hint, show_error
 
     startup_error = getattr(sys.modules.get(STARTUP_SERVICE), "StartupError", None)
     if isinstance(startup_error, type) and isinstance(failure, startup_error):
@@ -89,7 +90,7 @@ def report_startup_failure(failure: BaseException, log_path: Path | None) -> Non
 
 def open_database(db_url: str | None) -> StartupInfo | None:
     """Run the startup service here and now; on failure show a Chinese dialog, return None."""
-    from ui.errors import setup_logging
+    from ui.widgets.errors import setup_logging
 
     log_path = setup_logging()
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -168,7 +169,7 @@ def run(argv: list[str], db_url: str | None) -> int:
             window.close()
 
     def first_turn() -> None:
-        from ui.errors import install_excepthook, setup_logging
+        from ui.widgets.errors import install_excepthook, setup_logging
 
         log_path[0] = setup_logging()
         install_excepthook(log_path[0])
@@ -181,7 +182,7 @@ def run(argv: list[str], db_url: str | None) -> int:
             window = MainWindow()  # the frame, shown while the database opens
             window.show()
         except Exception as exc:  # not even the frame: say so in Chinese all the same
-            from ui.errors import setup_logging
+            from ui.widgets.errors import setup_logging
 
             report_startup_failure(exc, setup_logging())
             return 1

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -20,19 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.operator_dialog import ask_operator, store_operator, stored_operator
+from ui.dialogs.operator import ask_operator, store_operator, stored_operator
+from ui.widgets.settings import settings
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
     from app.services.startup import StartupInfo
-    from ui.exchange_page import ExchangePage
-    from ui.photo_page import PhotoPage
-    from ui.registration_page import FormFactory, RegistrationPage
+    from ui.pages.exchange.page import ExchangePage
+    from ui.pages.photos.page import PhotoPage
+    from ui.pages.registration.page import FormFactory, RegistrationPage
 
 log = logging.getLogger("classdesk.ui")
 
-ORGANIZATION = "NantongCreditOffice"
-APPLICATION = "ClassDesk"
 WINDOW_TITLE = "ClassDesk 信用管理师培训报名台"
 
 OVERVIEW = "概览"
@@ -62,11 +61,6 @@ _TITLE_KEY = "desk/campaign_title"  # the title shown while the database opens
 OPENING = "正在打开数据库…"
 UNSIGNED = "未署名"
 BACKUP_INTERVAL_MS = 60 * 60 * 1000
-
-
-def settings() -> QSettings:
-    """Window state lives here; campaign data lives in the database."""
-    return QSettings(ORGANIZATION, APPLICATION)
 
 
 class PlaceholderPage(QWidget):
@@ -190,7 +184,7 @@ class MainWindow(QMainWindow):
 
             self.service = ApplicantService(self.db, self.operator or UNSIGNED)
 
-        from ui.overview import OverviewPage  # not needed for the frame shown at start
+        from ui.pages.overview import OverviewPage  # not needed for the frame shown at start
 
         overview = OverviewPage(info)
         self._replace_page(0, overview)
@@ -234,7 +228,7 @@ class MainWindow(QMainWindow):
             return PlaceholderPage(
                 REGISTRATION, purpose, message="没有打开数据库，无法录入报名。请重新启动程序。"
             )
-        from ui.registration_page import RegistrationPage
+        from ui.pages.registration.page import RegistrationPage
 
         page = RegistrationPage(self.service, self.store, form_factory=self._form_factory)
         page.sig_count_changed.connect(self._on_count_changed)
@@ -248,10 +242,10 @@ class MainWindow(QMainWindow):
         from app.services.overview import OverviewService
         from app.services.payments import PaymentService
         from app.services.workflow import WorkflowService
-        from ui.confirm_page import ConfirmPage
-        from ui.payment_page import PaymentPage
-        from ui.review_page import ReviewPage
-        from ui.stats_page import StatsPage
+        from ui.pages.confirm import ConfirmPage
+        from ui.pages.payments import PaymentPage
+        from ui.pages.review import ReviewPage
+        from ui.pages.stats import StatsPage
 
         db, who = self.db, self.operator or UNSIGNED
         pages: dict[str, QWidget] = {
@@ -268,7 +262,7 @@ class MainWindow(QMainWindow):
     def _exchange_page(self) -> QWidget:
         """导出: the exports take the 报名录入 list's filters when the person asks for them;
         an import refreshes the count and the list."""
-        from ui.exchange_page import ExchangePage, list_selection
+        from ui.pages.exchange.page import ExchangePage, list_selection
 
         assert self.service is not None
         registration = self.registration
@@ -292,8 +286,8 @@ class MainWindow(QMainWindow):
     def _photo_page(self) -> QWidget:
         """照片检查: checking and fixing files works without a database; attaching them to
         applicants needs one."""
-        from ui.photo_box import service_factory_for
-        from ui.photo_page import PhotoPage
+        from ui.pages.photos.page import PhotoPage
+        from ui.widgets.photo_box import service_factory_for
 
         factory = service_factory_for(self.service) if self.service is not None else None
         page = PhotoPage(factory, self.store)

@@ -23,7 +23,7 @@ from tests.ui.fakes import (
     StartupInfo,
     make_startup_info,
 )
-from ui.main_window import settings
+from ui.widgets.settings import settings
 
 if TYPE_CHECKING:
     from app.services.startup import StartupInfo as RealStartupInfo

@@ -36,12 +36,12 @@ from app.domain.yearmonth import YearMonth
 from app.services.applicants import ApplicantService
 from app.services.errors import NotFoundError, ServiceError
 from tests.support.people import applicant, credit_code, id_number
-from ui import applicant_form as form_module
-from ui.applicant_form import LAST_POINT_KEY, ApplicantForm
-from ui.conflict_dialog import ConflictDialog
-from ui.history_dialog import HistoryDialog
+from ui.dialogs.conflict import ConflictDialog
+from ui.dialogs.history import HistoryDialog
+from ui.pages.registration.form.applicant_form import LAST_POINT_KEY, ApplicantForm
+from ui.widgets import messages
+from ui.widgets.messages import SB
 
-SB = form_module.SB
 CLOCK = datetime(2021, 9, 20, 10, 0)
 
 # The paper form typed in the keyboard test: 李明 from 如皋, through his employer.
@@ -95,10 +95,10 @@ class Dialogs:
 @pytest.fixture
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
     d = Dialogs()
-    monkeypatch.setattr(form_module, "ask", d.ask)
-    monkeypatch.setattr(form_module, "warn", d.warn)
-    monkeypatch.setattr(form_module, "ask_text", d.ask_text)
-    monkeypatch.setattr(form_module, "exec_dialog", d.exec_dialog)
+    monkeypatch.setattr(messages, "ask", d.ask)
+    monkeypatch.setattr(messages, "warn", d.warn)
+    monkeypatch.setattr(messages, "ask_text", d.ask_text)
+    monkeypatch.setattr(messages, "exec_dialog", d.exec_dialog)
     return d
 
 

@@ -12,8 +12,9 @@ from app.domain.codes import ApplicantStatus
 from app.services.applicants import ApplicantService
 from tests.ui.conftest import Desk
 from tests.ui.keys import type_text
-from ui import applicant_list
-from ui.applicant_list import SEARCH_PLACEHOLDER, ApplicantListWidget, ApplicantTableModel
+from ui.pages.registration import applicant_list
+from ui.pages.registration.applicant_list import SEARCH_PLACEHOLDER, ApplicantListWidget
+from ui.pages.registration.list_model import ApplicantTableModel
 
 M = ApplicantTableModel
 

@@ -18,7 +18,7 @@ from app.services.workflow import WorkflowService
 from db.engine import Database
 from tests.support.desk import add_photo, person
 from tests.ui.keys import type_text
-from ui.confirm_page import ConfirmPage
+from ui.pages.confirm import ConfirmPage
 
 CLOCK = datetime(2021, 10, 16, 9, 0)
 DESK = "确认台1"

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from pytestqt.qtbot import QtBot
 
-from ui.confirm_page import ConfirmPage
 from ui.main_window import CONFIRM, PAYMENTS, REVIEW, STATS, MainWindow
-from ui.payment_page import PaymentPage
-from ui.review_page import ReviewPage
-from ui.stats_page import StatsPage
+from ui.pages.confirm import ConfirmPage
+from ui.pages.payments import PaymentPage
+from ui.pages.review import ReviewPage
+from ui.pages.stats import StatsPage
 
 if TYPE_CHECKING:
     from app.services.startup import StartupInfo

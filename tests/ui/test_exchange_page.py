@@ -24,9 +24,10 @@ from app.services import excel_export
 from app.services.applicants import ApplicantService
 from tests.support.people import applicant, id_number
 from tests.support.workbooks import county_sheet
-from ui import exchange_page as page_module
-from ui.applicant_list import ApplicantListWidget
-from ui.exchange_page import ExchangePage, PreviewModel, Selection, list_selection
+from ui.pages.exchange import page as page_module
+from ui.pages.exchange.page import ExchangePage, PreviewModel, Selection, list_selection
+from ui.pages.registration.applicant_list import ApplicantListWidget
+from ui.widgets import files, messages
 
 if TYPE_CHECKING:
     from app.services.startup import StartupInfo
@@ -75,7 +76,7 @@ def page(qtbot: QtBot, svc: ApplicantService, tmp_path: Path,
 @pytest.fixture
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(page_module, "warn", lambda _p, title, text: shown.append((title, text)))
+    monkeypatch.setattr(messages, "warn", lambda _p, title, text: shown.append((title, text)))
     return shown
 
 
@@ -88,7 +89,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         asked.append(text)
         return True
 
-    monkeypatch.setattr(page_module, "confirm", yes)
+    monkeypatch.setattr(messages, "confirm", yes)
     return asked
 
 
@@ -100,7 +101,7 @@ def save_to(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[str]:
         offered.append(Path(start).name)
         return str(path)
 
-    monkeypatch.setattr(page_module, "choose_save_file", choose)
+    monkeypatch.setattr(files, "choose_save_file", choose)
     return offered
 
 
@@ -132,7 +133,7 @@ def test_summary_export_writes_every_applicant_as_text(
     out.parent.mkdir()
     offered = save_to(monkeypatch, out)
     opened: list[Path] = []
-    monkeypatch.setattr(page_module, "open_folder", lambda p: opened.append(p) or True)
+    monkeypatch.setattr(files, "open_folder", lambda p: opened.append(p) or True)
     assert "共 <b>4</b> 人" in page.selection_label.text()
 
     qtbot.mouseClick(page.summary_button, Qt.MouseButton.LeftButton)
@@ -184,7 +185,7 @@ def test_one_workbook_per_point_goes_into_a_folder(
 ) -> None:
     folder = tmp_path / "各报名点"
     folder.mkdir()
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(folder))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(folder))
     page.split_combo.setCurrentIndex(page.split_combo.findData("workbook_per_point"))
     page.export_summary()
     settle(qtbot, page)
@@ -303,7 +304,7 @@ def test_later_exports_wait_until_their_module_exists(
                         else None)
     page.refresh_modules()
     assert page.package_button.isEnabled() and not page.forms_button.isEnabled()
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(tmp_path))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(tmp_path))
     page.point_combo.setCurrentIndex(page.point_combo.findText("如皋市"))
     page.export_package()
     settle(qtbot, page)
@@ -328,7 +329,7 @@ def county_file(tmp_path: Path) -> Path:
 
 def read_file(qtbot: QtBot, page: ExchangePage, path: Path,
               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page_module, "choose_open_file", lambda *_a: str(path))
+    monkeypatch.setattr(files, "choose_open_file", lambda *_a: str(path))
     qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
 
@@ -527,7 +528,7 @@ def test_photo_pack_forms_and_package_from_the_page(
     busy = tmp_path / "桌面"
     busy.mkdir()
     (busy / "别的文件.docx").write_bytes(b"x")
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(busy))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(busy))
     page.photos_dir_action.trigger()
     settle(qtbot, page)
     assert (busy / "照片_20210920").is_dir()
@@ -545,9 +546,9 @@ def test_photo_pack_forms_and_package_from_the_page(
     # The province package: a folder named with the class and date, with its manifest.
     out_dir = tmp_path / "报省"
     out_dir.mkdir()
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(out_dir))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(out_dir))
     opened: list[Path] = []
-    monkeypatch.setattr(page_module, "open_folder", lambda p: opened.append(p) or True)
+    monkeypatch.setattr(files, "open_folder", lambda p: opened.append(p) or True)
     qtbot.mouseClick(page.package_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     assert page.export_result.text().startswith("已生成报省材料包："), page.export_result.text()

@@ -18,16 +18,16 @@ from app.domain.codes import Education, Gender, RegistrationType
 from app.domain.yearmonth import YearMonth
 from app.services.applicants import ApplicantService, HistoryEntry
 from tests.support.people import applicant
-from ui.applicant_form import ask
-from ui.code_combo import CodeCombo, IntEdit, YearMonthEdit
-from ui.conflict_dialog import ConflictChoice, ConflictDialog, differing_fields
-from ui.history_dialog import (
+from ui.dialogs.conflict import ConflictChoice, ConflictDialog, differing_fields
+from ui.dialogs.history import (
     HistoryDialog,
     describe_changes,
     display_value,
     local_time,
     summarize_changes,
 )
+from ui.widgets.code_combo import CodeCombo, IntEdit, YearMonthEdit
+from ui.widgets.messages import ask
 
 SB = QMessageBox.StandardButton
 

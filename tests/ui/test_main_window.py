@@ -25,12 +25,13 @@ from tests.ui.fakes import (
 )
 from tests.ui.keys import type_text
 from ui import main as ui_main
-from ui.errors import make_excepthook
-from ui.main_window import TASKS, MainWindow, PlaceholderPage, settings
-from ui.operator_dialog import OPERATOR_KEY, OperatorDialog, store_operator
-from ui.overview import PointsTableModel
-from ui.photo_page import PhotoPage
-from ui.registration_page import RegistrationPage
+from ui.dialogs.operator import OPERATOR_KEY, OperatorDialog, store_operator
+from ui.main_window import TASKS, MainWindow, PlaceholderPage
+from ui.pages.overview import PointsTableModel
+from ui.pages.photos.page import PhotoPage
+from ui.pages.registration.page import RegistrationPage
+from ui.widgets.errors import make_excepthook
+from ui.widgets.settings import settings
 
 if TYPE_CHECKING:
     from app.services.startup import StartupInfo as RealStartupInfo
@@ -214,7 +215,7 @@ def test_missing_startup_service_is_a_dialog_not_a_traceback(
 def test_excepthook_shows_chinese_dialog_and_logs_traceback(
     qapp: QApplication, message_boxes: list[ShownBox], tmp_path: Path
 ) -> None:
-    from ui.errors import setup_logging
+    from ui.widgets.errors import setup_logging
 
     log_path = setup_logging()
     assert log_path is not None
@@ -256,7 +257,7 @@ def test_exception_in_a_slot_reaches_the_chinese_dialog(
     """Qt reports a slot's exception through sys.excepthook: the installed hook gets it."""
     from PySide6.QtWidgets import QPushButton
 
-    from ui.errors import install_excepthook, setup_logging
+    from ui.widgets.errors import install_excepthook, setup_logging
 
     button = QPushButton("保存")
     qtbot.addWidget(button)

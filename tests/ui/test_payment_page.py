@@ -16,8 +16,9 @@ from app.domain.codes import ApplicantStatus as S
 from app.services.payments import PaymentService
 from db.engine import Database
 from tests.support.desk import person
-from ui import payment_page
-from ui.payment_page import PaymentDialog, PaymentPage
+from ui.dialogs.payments import PaymentDialog
+from ui.pages.payments import PaymentPage
+from ui.widgets import files, messages
 
 CLOCK = datetime(2021, 10, 10, 9, 0)
 
@@ -51,7 +52,7 @@ def test_copy_remark_and_record_by_dialog(qtbot: QtBot, page: PaymentPage, db: D
         dialog.payer.setText("欧阳娜娜")
         return int(QDialog.DialogCode.Accepted.value)
 
-    monkeypatch.setattr(payment_page, "exec_dialog", fill)
+    monkeypatch.setattr(messages, "exec_dialog", fill)
     qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
     entries = PaymentService(db, "x").payments(aid)
     assert len(entries) == 1 and entries[0].paid_on == date(2021, 10, 8)
@@ -85,7 +86,7 @@ def test_import_statement_preview_choose_and_apply(
         ["2021-10-08", due, "孙同", "南通孙同助理信用管理师"],
         ["2021-10-09", 100, "路人", "货款"],
     ])
-    monkeypatch.setattr(payment_page, "choose_statement_file", lambda parent: str(path))
+    monkeypatch.setattr(files, "choose_open_file", lambda parent, title, start, filters: str(path))
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.statement_dialog is not None, timeout=5000)
     dialog = page.statement_dialog

@@ -32,13 +32,11 @@ from tests.ui.photo_files import (
     portrait,
     random_bytes,
 )
-from ui import applicant_form as form_module
-from ui import photo_box as box_module
-from ui.applicant_form import ApplicantForm
-from ui.photo_box import PhotoBox
-from ui.photo_common import preview_image, size_text
-
-SB = form_module.SB
+from ui.pages.registration.form.applicant_form import ApplicantForm
+from ui.widgets import files, messages
+from ui.widgets.messages import SB
+from ui.widgets.photo_box import PhotoBox
+from ui.widgets.photo_common import preview_image, size_text
 
 
 @dataclass
@@ -65,9 +63,9 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     def warn(_parent: object, title: str, text: str) -> None:
         a.warnings.append((title, text))
 
-    monkeypatch.setattr(box_module, "choose_file", choose_file)
-    monkeypatch.setattr(form_module, "ask", ask)
-    monkeypatch.setattr(form_module, "warn", warn)
+    monkeypatch.setattr(files, "choose_image_file", choose_file)
+    monkeypatch.setattr(messages, "ask", ask)
+    monkeypatch.setattr(messages, "warn", warn)
     return a
 
 

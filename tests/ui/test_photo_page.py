@@ -24,16 +24,17 @@ from app.services.applicants import ApplicantService
 from app.services.photos import PhotoService, check_file
 from tests.support.people import applicant, id_number
 from tests.ui.photo_files import good_jpeg, phone_jpeg, png_named_jpg, random_bytes
-from ui import photo_page as page_module
-from ui.photo_box import service_factory_for
-from ui.photo_common import VerdictState
-from ui.photo_page import MatchDialog, PhotoPage, PhotoTableModel
+from ui.dialogs.photo_match import MatchDialog
+from ui.pages.photos.page import PhotoPage, PhotoTableModel
+from ui.widgets import files, messages
+from ui.widgets.photo_box import service_factory_for
+from ui.widgets.photo_common import VerdictState
 
 
 @pytest.fixture
 def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(page_module, "warn", lambda _p, title, text: shown.append((title, text)))
+    monkeypatch.setattr(messages, "warn", lambda _p, title, text: shown.append((title, text)))
     return shown
 
 
@@ -90,7 +91,7 @@ def test_a_folder_is_checked_with_the_right_verdicts(
     qtbot: QtBot, page: PhotoPage, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert page.empty_hint.isVisible() and not page.table.isVisible()
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(folder))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(folder))
     qtbot.mouseClick(page.folder_button, Qt.MouseButton.LeftButton)
     assert page.is_busy() or page.rows()  # started (it may already be done)
     settle(qtbot, page)
@@ -165,7 +166,7 @@ def test_chosen_files_are_checked_whatever_their_names(
     qtbot: QtBot, page: PhotoPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     odd = good_jpeg(tmp_path / "照片.dat")
-    monkeypatch.setattr(page_module, "choose_files", lambda *_a: [str(odd)])
+    monkeypatch.setattr(files, "choose_image_files", lambda *_a: [str(odd)])
     qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     row = by_name(page)["照片.dat"]
@@ -183,7 +184,7 @@ def test_fix_all_writes_passing_jpegs_into_another_folder_and_never_overwrites(
     settle(qtbot, page)
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     # the sources' own folder is refused: the fixed files would mix with the originals
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(folder))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(folder))
     qtbot.mouseClick(page.fix_button, Qt.MouseButton.LeftButton)
     assert warnings and warnings[0][0] == "修复照片"
     assert not page.is_busy()
@@ -191,7 +192,7 @@ def test_fix_all_writes_passing_jpegs_into_another_folder_and_never_overwrites(
     out = tmp_path / "修复后"
     out.mkdir()
     (out / "李四.jpg").write_bytes(b"an earlier result")  # must not be overwritten
-    monkeypatch.setattr(page_module, "choose_folder", lambda *_a: str(out))
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(out))
     qtbot.mouseClick(page.fix_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
 
@@ -320,7 +321,7 @@ def test_match_by_file_name_attaches_to_the_right_applicants(
         assert dialog.fix_check.isChecked()  # 自动修复
         return int(QDialog.DialogCode.Accepted.value)
 
-    monkeypatch.setattr(page_module, "exec_dialog", drive)
+    monkeypatch.setattr(messages, "exec_dialog", drive)
     with qtbot.waitSignal(page.sig_photos_attached, timeout=20_000) as attached:
         qtbot.mouseClick(page.match_button, Qt.MouseButton.LeftButton)
         settle(qtbot, page)
@@ -358,7 +359,7 @@ def test_without_fix_a_failing_photo_is_stored_as_it_is(
         dialog.fix_check.setChecked(False)
         return int(QDialog.DialogCode.Accepted.value)
 
-    monkeypatch.setattr(page_module, "exec_dialog", drive)
+    monkeypatch.setattr(messages, "exec_dialog", drive)
     qtbot.mouseClick(page.match_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     stored = PhotoService(svc.db, "x").get(zhao)
@@ -378,7 +379,7 @@ def test_cancelled_matching_stores_nothing(
     page.add_paths([d])
     settle(qtbot, page)
     monkeypatch.setattr(
-        page_module, "exec_dialog", lambda _d: int(QDialog.DialogCode.Rejected.value)
+        messages, "exec_dialog", lambda _d: int(QDialog.DialogCode.Rejected.value)
     )
     qtbot.mouseClick(page.match_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)

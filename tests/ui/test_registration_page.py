@@ -13,8 +13,10 @@ from app.services.applicants import ApplicantService
 from tests.ui.conftest import Desk
 from tests.ui.fake_form import FakeForm
 from tests.ui.keys import type_text
-from ui.applicant_list import ApplicantTableModel
-from ui.registration_page import RegistrationPage
+from ui.pages.registration.form.applicant_form import ApplicantForm
+from ui.pages.registration.list_model import ApplicantTableModel
+from ui.pages.registration.page import RegistrationPage
+from ui.widgets import messages
 
 M = ApplicantTableModel
 
@@ -238,7 +240,6 @@ def test_splitter_state_is_kept_in_settings(
 
 @pytest.fixture
 def real_page(qtbot: QtBot, svc: ApplicantService, desk: Desk) -> RegistrationPage:
-    pytest.importorskip("ui.applicant_form")
     p = RegistrationPage(svc)
     qtbot.addWidget(p)
     p.resize(1366, 740)
@@ -250,8 +251,6 @@ def real_page(qtbot: QtBot, svc: ApplicantService, desk: Desk) -> RegistrationPa
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[str]]:
     """Answer the form's questions in turn (QMessageBox standard buttons); record each."""
-    import ui.applicant_form as form_module
-
     asked: list[str] = []
     queue: list[QMessageBox.StandardButton] = []
 
@@ -259,7 +258,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[str]]:
         asked.append(f"{title}：{text}")
         return queue.pop(0) if queue else QMessageBox.StandardButton.Ok
 
-    monkeypatch.setattr(form_module, "ask", fake_ask)
+    monkeypatch.setattr(messages, "ask", fake_ask)
 
     def set_answers(*buttons: QMessageBox.StandardButton) -> list[str]:
         queue.extend(buttons)
@@ -275,8 +274,6 @@ def test_real_form_cancel_keeps_unsaved_typing(
     desk: Desk,
     answers: Callable[..., list[str]],
 ) -> None:
-    from ui.applicant_form import ApplicantForm
-
     form = real_page.form
     assert isinstance(form, ApplicantForm)
     assert not real_page.toolbar.isVisibleTo(real_page)  # the form has its own buttons
@@ -306,8 +303,6 @@ def test_real_form_cancel_keeps_unsaved_typing(
 def test_real_form_escape_goes_back_to_the_search(
     qtbot: QtBot, real_page: RegistrationPage, desk: Desk
 ) -> None:
-    from ui.applicant_form import ApplicantForm
-
     form = real_page.form
     assert isinstance(form, ApplicantForm)
     search(qtbot, real_page, "zsf")

@@ -15,8 +15,11 @@ from app.services.calls import CallService
 from app.services.workflow import WorkflowService
 from db.engine import Database
 from tests.support.desk import add_photo, person
-from ui import review_page
-from ui.review_page import ReturnDialog, ReviewPage
+from ui.dialogs import return_reasons
+from ui.dialogs.return_reasons import ReturnDialog
+from ui.pages import review as review_page
+from ui.pages.review import ReviewPage
+from ui.widgets import messages
 
 CLOCK = datetime(2021, 9, 22, 10, 0)
 
@@ -64,7 +67,7 @@ def test_pass_return_and_override(qtbot: QtBot, page: ReviewPage, db: Database,
         d.note.setText("请重拍白底照片")
         return d.reasons(), d.note_text()
 
-    monkeypatch.setattr(review_page, "ask_return", fill)
+    monkeypatch.setattr(return_reasons, "ask_return", fill)
     qtbot.mouseClick(tab.return_button, Qt.MouseButton.LeftButton)
     last = WorkflowService(db, "x").status_history(back)[-1]
     assert last.to_status is S.RETURNED and last.operator == "初审员"
@@ -76,12 +79,12 @@ def test_pass_return_and_override(qtbot: QtBot, page: ReviewPage, db: Database,
     # no photo blocks: the reviewer is asked for a note; cancel keeps, a note passes
     tab.select_id(nophoto)
     asked: list[str] = []
-    monkeypatch.setattr(review_page, "ask_override_note",
-                        lambda parent, text: asked.append(text) or None)
+    monkeypatch.setattr(messages, "ask_multiline_text",
+                        lambda parent, title, text: asked.append(text) or None)
     qtbot.mouseClick(tab.pass_button, Qt.MouseButton.LeftButton)
     assert asked and "电子照片" in asked[0]
     assert WorkflowService(db, "x").applicants.get(nophoto).status is S.REGISTERED
-    monkeypatch.setattr(review_page, "ask_override_note", lambda parent, text: "照片现场补交")
+    monkeypatch.setattr(messages, "ask_multiline_text", lambda parent, title, text: "照片现场补交")
     qtbot.mouseClick(tab.pass_button, Qt.MouseButton.LeftButton)
     last = WorkflowService(db, "x").status_history(nophoto)[-1]
     assert last.to_status is S.REVIEW_PASSED and "照片现场补交" in last.note
@@ -123,7 +126,7 @@ def test_call_list_records_outcomes(qtbot: QtBot, page: ReviewPage, db: Database
     assert WorkflowService(db, "x").applicants.get(first).status is S.PHONED
     assert [r.name for r in tab.model.rows()] == ["乙"]
 
-    monkeypatch.setattr(review_page, "ask_call_note", lambda parent, title: "空号")
+    monkeypatch.setattr(messages, "ask_text", lambda parent, title, label: "空号")
     tab.select_id(second)
     qtbot.mouseClick(tab.wrong_button, Qt.MouseButton.LeftButton)
     entries = CallService(db, "x").calls(second)

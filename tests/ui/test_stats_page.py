@@ -10,7 +10,7 @@ from app.domain.codes import ApplicantStatus as S
 from app.services.overview import OverviewService
 from db.engine import Database
 from tests.support.desk import person
-from ui.stats_page import BEHIND_ROLE, RATIO_ROLE, StatsModel, StatsPage
+from ui.pages.stats import BEHIND_ROLE, RATIO_ROLE, StatsModel, StatsPage
 
 M = StatsModel
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import ServiceError
-from ui.review_page import GREEN, GREY, RED, _RowsModel, _table
+from ui.widgets.table import GREEN, GREY, RED, RowsModel, rows_table
 
 if TYPE_CHECKING:
     from app.services.overview import Overview, OverviewService, PointStats
@@ -29,7 +29,7 @@ BEHIND_ROLE = Qt.ItemDataRole.UserRole + 11
 BAR_BEHIND, BAR_REACHED = "#ef9a9a", "#a5d6a7"
 
 
-class StatsModel(_RowsModel):
+class StatsModel(RowsModel):
     (COL_POINT, COL_TARGET, COL_REGISTERED, COL_BAR, COL_PASSED, COL_CONFIRMED, COL_PAID,
      COL_NDRC) = range(8)
     HEADERS = ("报名点", "目标", "已报名", "完成情况", "初审通过", "现场确认", "已缴费",
@@ -92,7 +92,7 @@ class StatsPage(QWidget):
         self.service = service
         self.overview: Overview | None = None
         self.model = StatsModel(self)
-        self.table = _table(self.model)
+        self.table = rows_table(self.model)
         self.table.setObjectName("statsTable")
         self.table.setItemDelegateForColumn(StatsModel.COL_BAR, BarDelegate(self.table))
         self.table.setColumnWidth(StatsModel.COL_BAR, 220)

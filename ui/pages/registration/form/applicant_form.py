@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -14,11 +13,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -45,29 +42,21 @@ from app.domain.idcard import IdInfo, check_id_number, normalize_id_number
 from app.domain.problems import Problem, error
 from app.domain.yearmonth import YearMonth
 from app.services.errors import ConflictError, DuplicateIdError, ServiceError
-from ui.code_combo import CodeCombo, IntEdit, NoWheelComboBox, YearMonthEdit
-from ui.conflict_dialog import ConflictChoice, ConflictDialog
-from ui.history_dialog import HistoryDialog
-from ui.photo_box import PhotoBox
+from ui.dialogs.conflict import ConflictChoice, ConflictDialog
+from ui.dialogs.history import HistoryDialog
+from ui.widgets import messages
+from ui.widgets.code_combo import CodeCombo, IntEdit, NoWheelComboBox, YearMonthEdit
+from ui.widgets.messages import SB
+from ui.widgets.photo_box import PhotoBox
+from ui.widgets.settings import settings as app_settings
+from ui.widgets.style import repolish
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantRecord, ApplicantService
 
-SB = QMessageBox.StandardButton
-
 LAST_POINT_KEY = "form/last_point"
 VALIDATION_DELAY_MS = 150
 EMPLOYER_DELAY_MS = 120
-
-BUTTON_TEXTS: dict[QMessageBox.StandardButton, str] = {
-    SB.Save: "保存",
-    SB.Discard: "不保存",
-    SB.Cancel: "取消",
-    SB.Yes: "是",
-    SB.No: "否",
-    SB.Ok: "确定",
-}
-"""Set on standard buttons explicitly: right even where Qt's zh_CN catalogue is missing."""
 
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#9a5b00"
@@ -118,55 +107,7 @@ LEVEL_OF: dict[str, str] = {
 }
 
 
-# ---------------------------------------------------------------------- dialogs
-# Every question goes through these functions so that tests can answer them.
-
-
-def ask(
-    parent: QWidget | None,
-    title: str,
-    text: str,
-    buttons: QMessageBox.StandardButton,
-    default: QMessageBox.StandardButton,
-    texts: Mapping[QMessageBox.StandardButton, str] | None = None,
-    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
-) -> QMessageBox.StandardButton:
-    """Ask a question with standard buttons; returns the button chosen (Esc: Cancel/No)."""
-    box = QMessageBox(icon, title, text, buttons, parent)
-    box.setDefaultButton(default)
-    for which, label in {**BUTTON_TEXTS, **(texts or {})}.items():
-        button = box.button(which)
-        if button is not None:
-            button.setText(label)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is None:
-        return SB.Cancel
-    return box.standardButton(clicked)
-
-
-def warn(parent: QWidget | None, title: str, text: str) -> None:
-    ask(parent, title, text, SB.Ok, SB.Ok, icon=QMessageBox.Icon.Warning)
-
-
-def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
-    """One line of text, or None when the person cancels."""
-    text, ok = QInputDialog.getText(parent, title, label)
-    return text.strip() if ok else None
-
-
-def exec_dialog(dialog: QDialog) -> int:
-    return dialog.exec()
-
-
 # ---------------------------------------------------------------------- helpers
-
-
-def _repolish(widget: QWidget) -> None:
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
 
 
 def _mono_font() -> QFont:
@@ -213,8 +154,6 @@ class ApplicantForm(QWidget):
         self.setObjectName("applicantForm")
         self.service = service
         if settings is None:
-            from ui.main_window import settings as app_settings  # late: main_window hosts us
-
             settings = app_settings()
         self.settings = settings
         self.today = service.today()
@@ -912,7 +851,7 @@ class ApplicantForm(QWidget):
         try:
             record = self.service.get(applicant_id)
         except ServiceError as exc:
-            warn(self, "打开报名记录", exc.message)
+            messages.warn(self, "打开报名记录", exc.message)
             return False
         self._show_record(record)
         self.status_label.clear()
@@ -980,7 +919,7 @@ class ApplicantForm(QWidget):
         if fmt:
             self.revalidate()
             lines = "\n".join(f"• {FIELD_LABELS.get(p.field, p.field)}：{p.message}" for p in fmt)
-            warn(self, "无法保存", f"以下内容无法识别，请先改正再保存：\n{lines}")
+            messages.warn(self, "无法保存", f"以下内容无法识别，请先改正再保存：\n{lines}")
             self._focus_field(fmt[0].field)
             return False
         data = self.data()
@@ -991,7 +930,7 @@ class ApplicantForm(QWidget):
                 f"• {FIELD_LABELS.get(p.field, p.field)}：{p.message}" for p in errors[:5]
             )
             more = f"\n……等共 {len(errors)} 个" if len(errors) > 5 else ""
-            answer = ask(
+            answer = messages.ask(
                 self,
                 "保存有错误的报名表",
                 f"有 {len(errors)} 个错误：\n{listed}{more}\n\n"
@@ -1012,7 +951,7 @@ class ApplicantForm(QWidget):
         if not self.is_dirty():
             return True
         who = self.name.text().strip() or "这位报名人"
-        answer = ask(
+        answer = messages.ask(
             self,
             "有未保存的修改",
             f"{who}的报名表有未保存的修改。要保存吗？",
@@ -1030,10 +969,10 @@ class ApplicantForm(QWidget):
         """Ask, ask for a reason (optional), delete through the service. True if deleted."""
         record = self._record
         if record is None:
-            warn(self, "删除报名记录", "这是还没有保存的新报名表，没有可删除的记录。")
+            messages.warn(self, "删除报名记录", "这是还没有保存的新报名表，没有可删除的记录。")
             return False
         name = record.data.name or "（未填姓名）"
-        answer = ask(
+        answer = messages.ask(
             self,
             "删除报名记录",
             f"确定要删除报名序号 {record.serial_text} {name} 的报名记录吗？\n\n"
@@ -1045,18 +984,20 @@ class ApplicantForm(QWidget):
         )
         if answer != SB.Yes:
             return False
-        reason = ask_text(self, "删除原因", f"删除 {record.serial_text} {name} 的原因（可不填）：")
+        reason = messages.ask_text(
+            self, "删除原因", f"删除 {record.serial_text} {name} 的原因（可不填）："
+        )
         if reason is None:
             return False
         try:
             self.service.delete(record.id, record.version, reason)
         except ConflictError as exc:
             if exc.current is None:
-                warn(self, "删除报名记录", "这条记录已被其他电脑删除。")
+                messages.warn(self, "删除报名记录", "这条记录已被其他电脑删除。")
                 self.sig_deleted.emit(record.id)
                 self.new_applicant()
                 return False
-            warn(
+            messages.warn(
                 self,
                 "删除报名记录",
                 f"这条记录已被「{exc.changed_by}」修改过，没有删除。已重新载入最新内容，"
@@ -1065,7 +1006,7 @@ class ApplicantForm(QWidget):
             self._show_record(exc.current)
             return False
         except ServiceError as exc:
-            warn(self, "删除报名记录", exc.message)
+            messages.warn(self, "删除报名记录", exc.message)
             return False
         self.sig_deleted.emit(record.id)
         self.new_applicant()
@@ -1076,15 +1017,15 @@ class ApplicantForm(QWidget):
         """Open the history of the record shown."""
         record = self._record
         if record is None:
-            warn(self, "历史记录", "这是还没有保存的新报名表，还没有历史记录。")
+            messages.warn(self, "历史记录", "这是还没有保存的新报名表，还没有历史记录。")
             return
         try:
             entries = self.service.history(record.id)
         except ServiceError as exc:
-            warn(self, "历史记录", exc.message)
+            messages.warn(self, "历史记录", exc.message)
             return
         dialog = HistoryDialog(entries, f"{record.serial_text} {record.data.name}", self)
-        exec_dialog(dialog)
+        messages.exec_dialog(dialog)
         dialog.deleteLater()
 
     # ================================================================== showing
@@ -1307,7 +1248,7 @@ class ApplicantForm(QWidget):
         """Tell the person the ID is registered; open that record if they want. True if opened."""
         if self._dup_hit is None or self._dup_hit[1] != existing_id:
             return False  # the form has moved on since the number was typed
-        answer = ask(
+        answer = messages.ask(
             self,
             "身份证号已报名",
             f"该身份证号已报名：{serial_no:04d} {name}\n\n"
@@ -1392,10 +1333,10 @@ class ApplicantForm(QWidget):
             f.message.setVisible(bool(shown))
             if f.message.property("severity") != severity:
                 f.message.setProperty("severity", severity)
-                _repolish(f.message)
+                repolish(f.message)
             if f.editor.property("problem") != severity:
                 f.editor.setProperty("problem", severity)
-                _repolish(f.editor)
+                repolish(f.editor)
         n_errors = sum(1 for p in self._problems if p.is_error)
         n_warnings = len(self._problems) - n_errors
         if n_errors or n_warnings:
@@ -1416,7 +1357,7 @@ class ApplicantForm(QWidget):
         )
         if self.summary_label.property("state") != state:
             self.summary_label.setProperty("state", state)
-            _repolish(self.summary_label)
+            repolish(self.summary_label)
 
     def problem_text(self, name: str) -> str:
         """The problem line shown under field `name` ("" when none is shown)."""
@@ -1449,7 +1390,7 @@ class ApplicantForm(QWidget):
         except ConflictError as exc:
             return self._resolve_conflict(exc, data)
         except ServiceError as exc:
-            warn(self, "没有保存", f"{exc.message}\n\n表单中的内容仍然保留。")
+            messages.warn(self, "没有保存", f"{exc.message}\n\n表单中的内容仍然保留。")
             return False
         self._saved(saved)
         return True
@@ -1472,7 +1413,7 @@ class ApplicantForm(QWidget):
         base: ApplicantData | None = self._baseline
         while True:
             dialog = ConflictDialog(mine, base, exc.current, exc.changed_by, exc.changed_at, self)
-            exec_dialog(dialog)
+            messages.exec_dialog(dialog)
             choice = dialog.choice
             merged = dialog.merged_data()
             dialog.deleteLater()
@@ -1502,7 +1443,7 @@ class ApplicantForm(QWidget):
                 self._offer_existing(dup.existing_id, dup.serial_no, dup.name)
                 return False
             except ServiceError as err:
-                warn(self, "没有保存", f"{err.message}\n\n表单中的内容仍然保留。")
+                messages.warn(self, "没有保存", f"{err.message}\n\n表单中的内容仍然保留。")
                 return False
             self._saved(saved)
             return True

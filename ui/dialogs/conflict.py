@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.applicant import ApplicantData
-from ui.history_dialog import display_value, field_label, local_time
+from ui.dialogs.history import display_value, field_label, local_time
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantRecord

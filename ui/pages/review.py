@@ -3,19 +3,13 @@ call list (who to phone, what to tell them, how each call went)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -23,141 +17,26 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.codes import ApplicantStatus
-from app.domain.flow import RETURN_REASONS
 from app.services.errors import ServiceError
-from ui.applicant_form import warn
+from ui.dialogs import return_reasons
+from ui.widgets import messages
+from ui.widgets.table import AMBER, GREEN, RED, RowsModel, rows_table
 
 if TYPE_CHECKING:
     from app.services.calls import CallItem, CallService
     from app.services.workflow import ReviewRow, WorkflowService
 
-_Index = QModelIndex | QPersistentModelIndex
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_FG = Qt.ItemDataRole.ForegroundRole
-RED, AMBER, GREEN, GREY = "#c62828", "#a86400", "#1b7f3b", "#6b6b6b"
+OVERRIDE_TITLE = "仍然通过初审"
+CALL_NOTE_LABEL = "备注（如：改拨固定电话、家属代接）："
 
 
-# ---------------------------------------------------------------------- dialogs (tests patch)
-
-
-def ask_override_note(parent: QWidget | None, text: str) -> str | None:
-    """Why pass despite the problems; None when the reviewer cancels."""
-    note, ok = QInputDialog.getMultiLineText(
-        parent, "仍然通过初审", f"{text}\n\n请写明仍然通过的理由：")
-    return note.strip() if ok else None
-
-
-class ReturnDialog(QDialog):
-    """退回补正: the standard reasons as checkboxes, and a free text."""
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"退回补正：{name}")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("请选择退回原因（可多选），或在下面填写："))
-        self.checks: list[QCheckBox] = []
-        for reason in RETURN_REASONS:
-            box = QCheckBox(reason)
-            self.checks.append(box)
-            layout.addWidget(box)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("其他原因或说明（如：学信网证明已过期）")
-        layout.addWidget(self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("退回")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def reasons(self) -> list[str]:
-        picked = [c.text() for c in self.checks if c.isChecked() and c.text() != "其他"]
-        typed = self.note.text().strip()
-        if typed and not picked:
-            picked.append(typed)
-        elif not picked and any(c.isChecked() for c in self.checks):
-            picked.append("其他")
-        return picked
-
-    def note_text(self) -> str:
-        picked = [c for c in self.checks if c.isChecked() and c.text() != "其他"]
-        return self.note.text().strip() if picked else ""
-
-
-def ask_return(parent: QWidget | None, name: str) -> tuple[list[str], str] | None:
-    """(reasons, note) or None when cancelled."""
-    dialog = ReturnDialog(name, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.reasons(), dialog.note_text()
-
-
-def ask_call_note(parent: QWidget | None, title: str) -> str | None:
-    note, ok = QInputDialog.getText(parent, title, "备注（如：改拨固定电话、家属代接）：")
-    return note.strip() if ok else None
-
-
-# ---------------------------------------------------------------------- models
-
-
-class _RowsModel(QAbstractTableModel):
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = _DISPLAY) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return self.HEADERS[section]
-        return None
-
-    def text(self, row: Any, col: int) -> str:
-        raise NotImplementedError
-
-    def colour(self, row: Any, col: int) -> str | None:
-        return None
-
-    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == _DISPLAY:
-            return self.text(row, index.column())
-        if role == _FG:
-            c = self.colour(row, index.column())
-            return QBrush(QColor(c)) if c else None
-        return None
-
-
-class ReviewModel(_RowsModel):
+class ReviewModel(RowsModel):
     COL_SERIAL, COL_NAME, COL_ID, COL_POINT, COL_STATUS, COL_PROBLEMS, COL_PHOTO = range(7)
     HEADERS = ("报名序号", "姓名", "身份证号", "报名点", "状态", "问题", "照片")
 
@@ -182,7 +61,7 @@ class ReviewModel(_RowsModel):
         return None
 
 
-class CallModel(_RowsModel):
+class CallModel(RowsModel):
     (COL_SERIAL, COL_NAME, COL_MOBILE, COL_POINT, COL_RESULT, COL_AMOUNT, COL_REMARK,
      COL_ATTEMPTS) = range(8)
     HEADERS = ("报名序号", "姓名", "手机", "报名点", "告知结果", "应缴金额", "转账备注",
@@ -208,19 +87,6 @@ class CallModel(_RowsModel):
         return None
 
 
-def _table(model: QAbstractTableModel) -> QTableView:
-    t = QTableView()
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.verticalHeader().hide()
-    t.setAlternatingRowColors(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
 # ---------------------------------------------------------------------- 初审 tab
 
 
@@ -229,7 +95,7 @@ class ReviewTab(QWidget):
         super().__init__(parent)
         self.workflow = workflow
         self.model = ReviewModel(self)
-        self.table = _table(self.model)
+        self.table = rows_table(self.model)
         self.table.setObjectName("reviewTable")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.all_check = QCheckBox("显示已初审的学员")
@@ -346,12 +212,13 @@ class ReviewTab(QWidget):
             try:
                 self.workflow.review_pass(row.id, row.version)
             except ReviewBlockedError as e:
-                note = ask_override_note(self, e.message)
+                note = messages.ask_multiline_text(
+                    self, OVERRIDE_TITLE, f"{e.message}\n\n请写明仍然通过的理由：")
                 if not note:
                     return
                 self.workflow.review_pass(row.id, row.version, note, override=True)
         except ServiceError as e:
-            warn(self, "不能通过初审", e.message)
+            messages.warn(self, "不能通过初审", e.message)
             return
         self.result_label.setText(f"{row.name}：初审通过，已列入电话通知名单。")
         self.refresh()
@@ -360,14 +227,14 @@ class ReviewTab(QWidget):
         row = self.current()
         if row is None:
             return
-        answer = ask_return(self, row.name)
+        answer = return_reasons.ask_return(self, row.name)
         if answer is None:
             return
         reasons, note = answer
         try:
             self.workflow.review_return(row.id, row.version, reasons, note)
         except ServiceError as e:
-            warn(self, "不能退回", e.message)
+            messages.warn(self, "不能退回", e.message)
             return
         self.result_label.setText(f"{row.name}：已退回补正（{'；'.join(reasons)}），"
                                   "已列入电话通知名单。")
@@ -382,7 +249,7 @@ class CallTab(QWidget):
         super().__init__(parent)
         self.calls = calls
         self.model = CallModel(self)
-        self.table = _table(self.model)
+        self.table = rows_table(self.model)
         self.table.setObjectName("callTable")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.done_check = QCheckBox("也显示已接通的")
@@ -481,14 +348,14 @@ class CallTab(QWidget):
             return
         note = self.note_edit.text().strip()
         if outcome is CallOutcome.WRONG_NUMBER and not note:
-            asked = ask_call_note(self, "号码错误")
+            asked = messages.ask_text(self, "号码错误", CALL_NOTE_LABEL)
             if asked is None:
                 return
             note = asked
         try:
             result = self.calls.record_call(item.applicant_id, outcome, note)
         except ServiceError as e:
-            warn(self, "无法记录通话", e.message)
+            messages.warn(self, "无法记录通话", e.message)
             return
         self.note_edit.clear()
         self.result_label.setText(result.message)

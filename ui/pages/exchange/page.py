@@ -28,22 +28,19 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSettings,
     Qt,
-    QUrl,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -56,12 +53,13 @@ from PySide6.QtWidgets import (
 from app.domain.applicant import FIELD_LABELS
 from app.domain.codes import ApplicantStatus
 from app.services.errors import ServiceError
-from ui.workers import ProgressTask
+from ui.widgets import files, messages
+from ui.widgets.workers import ProgressTask
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
     from app.services.excel_import import ImportPreview, ImportResult, PreviewRow
-    from ui.applicant_list import ApplicantListWidget
+    from ui.pages.registration.applicant_list import ApplicantListWidget
 
 log = logging.getLogger("classdesk.ui")
 
@@ -99,42 +97,6 @@ _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
-
-
-# ---------------------------------------------------------------------- dialogs
-# Every question goes through these functions so that tests can answer them.
-
-
-def choose_save_file(parent: QWidget | None, title: str, start: str, filters: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
-    return str(path)
-
-
-def choose_open_file(parent: QWidget | None, title: str, start: str, filters: str) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, start, filters)
-    return str(path)
-
-
-def choose_folder(parent: QWidget | None, title: str, start: str = "") -> str:
-    return str(QFileDialog.getExistingDirectory(parent, title, start))
-
-
-def warn(parent: QWidget | None, title: str, text: str) -> None:
-    from ui.applicant_form import warn as form_warn  # one look for every warning
-
-    form_warn(parent, title, text)
-
-
-def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
-    from ui.applicant_form import ask
-
-    sb = QMessageBox.StandardButton
-    answer = ask(parent, title, text, sb.Yes | sb.Cancel, sb.Yes, {sb.Yes: yes, sb.Cancel: "取消"})
-    return answer == sb.Yes
-
-
-def open_folder(folder: Path) -> bool:
-    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
 
 
 def optional_module(name: str) -> ModuleType | None:
@@ -897,7 +859,7 @@ class ExchangePage(QWidget):
             return f"{date.today():%Y%m%d}"
 
     def _ask_save(self, title: str, name: str, filters: str, suffix: str) -> Path | None:
-        chosen = choose_save_file(self, title, str(self._start_folder() / name), filters)
+        chosen = files.choose_save_file(self, title, str(self._start_folder() / name), filters)
         if not chosen:
             return None
         path = Path(chosen)
@@ -907,7 +869,7 @@ class ExchangePage(QWidget):
         return path
 
     def _ask_folder(self, title: str) -> Path | None:
-        chosen = choose_folder(self, title, str(self._start_folder()))
+        chosen = files.choose_folder(self, title, str(self._start_folder()))
         if not chosen:
             return None
         path = Path(chosen)
@@ -1006,12 +968,12 @@ class ExchangePage(QWidget):
         self._start(self.export_progress, text, work, done, failed)
 
     def _open_result_folder(self) -> None:
-        if self._open_target is not None and not open_folder(self._open_target):
-            warn(self, TITLE, f"无法打开文件夹「{self._open_target}」。")
+        if self._open_target is not None and not files.open_folder(self._open_target):
+            messages.warn(self, TITLE, f"无法打开文件夹「{self._open_target}」。")
 
     # ------------------------------------------------------------------ import
     def choose_import_file(self) -> None:
-        chosen = choose_open_file(self, "选择县区报来的汇总表",
+        chosen = files.choose_open_file(self, "选择县区报来的汇总表",
                                   str(self._start_folder(IMPORT_FOLDER_KEY)), XLSX_FILTER)
         if chosen:
             self.read_import_file(Path(chosen))
@@ -1089,7 +1051,8 @@ class ExchangePage(QWidget):
             return
         new, upd = self.model.chosen_counts()
         if new + upd == 0:
-            warn(self, IMPORT_TITLE, "没有要写入的行：新增的行都未勾选，已存在的行都选择了跳过。")
+            messages.warn(self, IMPORT_TITLE,
+                          "没有要写入的行：新增的行都未勾选，已存在的行都选择了跳过。")
             return
         errors = sum(1 for r in preview.rows if _kind(r) == "error")
         skipped = sum(1 for r in preview.rows
@@ -1100,7 +1063,7 @@ class ExchangePage(QWidget):
         if errors:
             lines.append(f"{errors} 行有错误，不导入。")
         lines.append("全部成功才写入；任何一行失败则一行也不写。确定导入吗？")
-        if not confirm(self, IMPORT_TITLE, "\n".join(lines), "导入"):
+        if not messages.confirm(self, IMPORT_TITLE, "\n".join(lines), "导入"):
             return
         choices = self.model.choices()
         svc = self.service
@@ -1117,7 +1080,7 @@ class ExchangePage(QWidget):
                 _set_state(self.import_result, text, "idle")
                 return
             _set_state(self.import_result, text, "error")
-            warn(self, IMPORT_TITLE, text)
+            messages.warn(self, IMPORT_TITLE, text)
 
         self._start(self.import_progress, "正在导入", work, self._imported, failed)
 

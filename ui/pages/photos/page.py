@@ -31,25 +31,21 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QTableView,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.photo_common import (
-    IMAGE_FILTER,
+from ui.dialogs.photo_match import MatchDialog, who
+from ui.widgets import files, messages
+from ui.widgets.photo_common import (
     VerdictState,
     fixed_name,
     local_paths,
@@ -60,11 +56,11 @@ from ui.photo_common import (
     size_text,
     verdict_state,
 )
-from ui.workers import BatchJob, Task
+from ui.widgets.workers import BatchJob, Task
 
 if TYPE_CHECKING:
     from app.domain.photo import PhotoVerdict
-    from app.services.photos import AmbiguousMatch, MatchReport, PhotoMatch, PhotoService
+    from app.services.photos import MatchReport, PhotoMatch, PhotoService
 
 log = logging.getLogger("classdesk.ui")
 
@@ -80,29 +76,6 @@ _BACKGROUND = Qt.ItemDataRole.BackgroundRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
-
-
-# ---------------------------------------------------------------------- dialogs
-# Every question goes through these functions so that tests can answer them.
-
-
-def choose_folder(parent: QWidget | None, title: str, start: str = "") -> str:
-    return QFileDialog.getExistingDirectory(parent, title, start)
-
-
-def choose_files(parent: QWidget | None, start: str = "") -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, "选择照片文件", start, IMAGE_FILTER)
-    return list(paths)
-
-
-def warn(parent: QWidget | None, title: str, text: str) -> None:
-    from ui.applicant_form import warn as form_warn  # one look for every warning
-
-    form_warn(parent, title, text)
-
-
-def exec_dialog(dialog: QDialog) -> int:
-    return dialog.exec()
 
 
 # ---------------------------------------------------------------------- rows
@@ -319,158 +292,6 @@ class PhotoFilterProxy(QSortFilterProxyModel):
         if self._kind == self.FIXABLE:
             return row.fixable
         return row.state is not VerdictState.FAIL
-
-
-# ---------------------------------------------------------------------- matching dialog
-
-
-def who(match: PhotoMatch) -> str:
-    """ "0003 张三" """
-    return f"{match.serial_no:04d} {match.name}"
-
-
-class MatchDialog(QDialog):
-    """What matching by file name found: matched (ticked), ambiguous (pick one), unmatched.
-
-    A matched applicant who already has a passing photo is left unticked: ticking the row
-    replaces it.
-    """
-
-    def __init__(
-        self,
-        report: MatchReport,
-        existing: dict[int, bool],
-        unusable: Sequence[tuple[Path, str]] = (),
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("matchDialog")
-        self.setWindowTitle("按文件名关联到学员")
-        self.resize(820, 540)
-        self._matched: list[tuple[QTreeWidgetItem, PhotoMatch]] = []
-        self._ambiguous: list[tuple[QComboBox, AmbiguousMatch]] = []
-
-        intro = QLabel(
-            "文件名中含有学员的身份证号（如 320602199003071234.jpg）或姓名（如 张三.jpg）时，"
-            "照片存入该学员的报名记录。请核对后按「确定」。"
-        )
-        intro.setWordWrap(True)
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("matchTree")
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["文件", "学员", "现有照片", "说明"])
-        self.tree.setUniformRowHeights(True)
-        grey = QBrush(QColor("#667085"))
-
-        matched_group = QTreeWidgetItem(self.tree)
-        for m in report.matched:
-            has = existing.get(m.applicant_id)
-            now = {None: "无", True: "合格（勾选才替换）", False: "不合格，将替换"}[has]
-            item = QTreeWidgetItem(matched_group, [m.path.name, who(m), now, f"按{m.by}"])
-            item.setToolTip(0, str(m.path))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                0, Qt.CheckState.Unchecked if has is True else Qt.CheckState.Checked
-            )
-            self._matched.append((item, m))
-        matched_group.setText(0, f"已匹配（{len(report.matched)}）")
-
-        ambiguous_group = QTreeWidgetItem(self.tree)
-        for amb in report.ambiguous:
-            item = QTreeWidgetItem(
-                ambiguous_group, [amb.path.name, "", "", f"{len(amb.candidates)} 人同名"]
-            )
-            item.setToolTip(0, str(amb.path))
-            combo = QComboBox()
-            combo.setObjectName("candidateCombo")
-            combo.addItem("请选择是哪一位（不选则不存入）", None)
-            for c in amb.candidates:
-                has = existing.get(c.applicant_id)
-                suffix = {None: "", True: "，已有合格照片", False: "，已有照片"}[has]
-                combo.addItem(c.label + suffix, c.applicant_id)
-            self.tree.setItemWidget(item, 1, combo)
-            self._ambiguous.append((combo, amb))
-        ambiguous_group.setText(0, f"有同名学员，请选择（{len(report.ambiguous)}）")
-
-        unmatched_group = QTreeWidgetItem(self.tree)
-        unmatched = [(p, report.reasons.get(p, "没有对应的学员")) for p in report.unmatched]
-        for path, why in [*unmatched, *unusable]:
-            item = QTreeWidgetItem(unmatched_group, [path.name, "—", "", why])
-            item.setToolTip(0, str(path))
-            item.setToolTip(3, why)
-            for col in range(4):
-                item.setForeground(col, grey)
-        unmatched_group.setText(0, f"未匹配（{len(unmatched) + len(unusable)}）")
-
-        for group in (matched_group, ambiguous_group, unmatched_group):
-            group.setFirstColumnSpanned(True)
-            font = group.font(0)
-            font.setBold(True)
-            group.setFont(0, font)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            group.setExpanded(True)
-        header = self.tree.header()
-        header.setStretchLastSection(True)
-        metrics = self.tree.fontMetrics()
-        self.tree.setColumnWidth(0, metrics.horizontalAdvance("320602199003071234.jpg") + 80)
-        widest = metrics.horizontalAdvance("0007 张伟（如皋市），已有合格照片")
-        self.tree.setColumnWidth(1, widest + 40)
-        self.tree.setColumnWidth(2, metrics.horizontalAdvance("合格（勾选才替换）") + 16)
-
-        self.fix_check = QCheckBox("自动修复不合格的照片（存入修复后的照片，原图一并保存）")
-        self.fix_check.setObjectName("autoFix")
-        self.fix_check.setChecked(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        assert ok is not None and cancel is not None
-        self.ok_button = ok
-        cancel.setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.tree.itemChanged.connect(lambda *_: self._update_ok())
-        for combo, _amb in self._ambiguous:
-            combo.currentIndexChanged.connect(lambda *_: self._update_ok())
-
-        lay = QVBoxLayout(self)
-        lay.addWidget(intro)
-        lay.addWidget(self.tree, 1)
-        lay.addWidget(self.fix_check)
-        lay.addWidget(self.buttons)
-        self._update_ok()
-
-    def chosen(self) -> list[PhotoMatch]:
-        """The photos to store: the ticked matches and the ambiguous ones given a person."""
-        from app.services.photos import PhotoMatch
-
-        out = [m for item, m in self._matched if item.checkState(0) == Qt.CheckState.Checked]
-        for combo, amb in self._ambiguous:
-            applicant_id = combo.currentData()
-            for c in amb.candidates:
-                if c.applicant_id == applicant_id:
-                    out.append(PhotoMatch(amb.path, c.applicant_id, c.name, c.serial_no, "选择"))
-        return out
-
-    def fix(self) -> bool:
-        return self.fix_check.isChecked()
-
-    def tick(self, filename: str, ticked: bool) -> None:
-        for item, m in self._matched:
-            if m.path.name == filename:
-                item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-
-    def choose(self, filename: str, applicant_id: int | None) -> None:
-        """Pick the applicant for an ambiguous file (None: do not store it)."""
-        for combo, amb in self._ambiguous:
-            if amb.path.name == filename:
-                combo.setCurrentIndex(max(combo.findData(applicant_id), 0))
-
-    def _update_ok(self) -> None:
-        n = len(self.chosen())
-        self.ok_button.setText(f"确定（存入 {n} 张）")
-        self.ok_button.setEnabled(n > 0)
 
 
 # ---------------------------------------------------------------------- the page
@@ -715,16 +536,17 @@ class PhotoPage(QWidget):
 
     # ------------------------------------------------------------------ adding files
     def choose_folder(self) -> None:
-        folder = choose_folder(self, "选择照片所在的文件夹", self._remembered(LAST_FOLDER_KEY))
+        start = self._remembered(LAST_FOLDER_KEY)
+        folder = files.choose_folder(self, "选择照片所在的文件夹", start)
         if folder:
             self._remember(LAST_FOLDER_KEY, Path(folder))
             self.add_paths([Path(folder)])
 
     def choose_files(self) -> None:
-        files = choose_files(self, self._remembered(LAST_FOLDER_KEY))
-        if files:
-            self._remember(LAST_FOLDER_KEY, Path(files[0]).parent)
-            self.add_paths([Path(f) for f in files])
+        chosen = files.choose_image_files(self, self._remembered(LAST_FOLDER_KEY))
+        if chosen:
+            self._remember(LAST_FOLDER_KEY, Path(chosen[0]).parent)
+            self.add_paths([Path(f) for f in chosen])
 
     def clear(self) -> None:
         if not self.is_busy():
@@ -759,13 +581,13 @@ class PhotoPage(QWidget):
         if not rows or self.is_busy():
             return
         start = self._remembered(OUT_FOLDER_KEY)
-        folder = choose_folder(self, "选择存放修复后照片的文件夹（原图不会被改动）", start)
+        folder = files.choose_folder(self, "选择存放修复后照片的文件夹（原图不会被改动）", start)
         if not folder:
             return
         out = Path(folder)
         sources = {r.path.parent.absolute().resolve() for r in rows}
         if out.absolute().resolve() in sources:
-            warn(
+            messages.warn(
                 self,
                 "修复照片",
                 "请选择另一个文件夹存放修复后的照片（例如新建一个“修复后”文件夹）。\n\n"
@@ -832,7 +654,7 @@ class PhotoPage(QWidget):
         self.progress_row.hide()
         self.status_label.clear()
         dialog = MatchDialog(report, existing, unusable, self)
-        accepted = exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
+        accepted = messages.exec_dialog(dialog) == QDialog.DialogCode.Accepted.value
         chosen, fix = dialog.chosen(), dialog.fix()
         dialog.deleteLater()
         if not (accepted and chosen):
@@ -948,7 +770,7 @@ class PhotoPage(QWidget):
         done = counts.get("done", 0)
         if isinstance(failure, BaseException):
             log.error("photo batch failed", exc_info=failure)
-            warn(self, "照片检查", f"处理中断：{_error_text(failure)}")
+            messages.warn(self, "照片检查", f"处理中断：{_error_text(failure)}")
         stopped = "已取消：" if cancelled else ""
         if kind == "check":
             self.status_label.setText(f"{stopped}检查了 {done} 个文件")
@@ -971,7 +793,7 @@ class PhotoPage(QWidget):
         self._update_buttons()
 
     def _failed(self, exc: BaseException) -> None:
-        warn(self, "照片检查", _error_text(exc))
+        messages.warn(self, "照片检查", _error_text(exc))
 
     def _task_finished(self) -> None:
         self._task = None

@@ -36,12 +36,10 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -49,9 +47,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.photo_common import (
+from ui.widgets import files, messages
+from ui.widgets.photo_common import (
     FAIL_COLOR,
-    IMAGE_FILTER,
     WARN_COLOR,
     is_usable,
     local_paths,
@@ -65,7 +63,8 @@ from ui.photo_common import (
     verdict_state,
     worth_fixing,
 )
-from ui.workers import Task
+from ui.widgets.style import repolish
+from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
     from app.domain.photo import PhotoVerdict
@@ -92,32 +91,6 @@ QLabel#photoReasons { font-size: 11px; }
 QLabel#photoNote { color: #5f6b7a; font-size: 11px; }
 QPushButton { padding: 2px 1px; min-width: 0px; }
 """
-
-
-# ---------------------------------------------------------------------- dialogs
-# The box's questions go through these so that tests can answer them.
-
-
-def choose_file(parent: QWidget | None) -> str:
-    """The picture file the person chose, or "" when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, "选择电子照片", "", IMAGE_FILTER)
-    return path
-
-
-def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
-    from ui.applicant_form import SB, ask  # late: the form imports this module
-
-    answer = ask(
-        parent, title, text, SB.Yes | SB.No, SB.No, texts={SB.Yes: yes, SB.No: "取消"},
-        icon=QMessageBox.Icon.Warning,
-    )
-    return bool(answer == SB.Yes)
-
-
-def warn(parent: QWidget | None, title: str, text: str) -> None:
-    from ui.applicant_form import warn as form_warn
-
-    form_warn(parent, title, text)
 
 
 # ---------------------------------------------------------------------- what is shown
@@ -402,7 +375,7 @@ class PhotoBox(QFrame):
     def choose(self) -> None:
         if self.is_busy_here():
             return
-        path = choose_file(self)
+        path = files.choose_image_file(self)
         if path:
             self.offer_file(Path(path))
 
@@ -411,7 +384,9 @@ class PhotoBox(QFrame):
         clipboard = QGuiApplication.clipboard()
         mime = clipboard.mimeData()
         if not self.offer_mime(mime):
-            warn(self, "粘贴照片", "剪贴板里没有图片或照片文件。请先复制照片，再按 Ctrl+V。")
+            messages.warn(
+                self, "粘贴照片", "剪贴板里没有图片或照片文件。请先复制照片，再按 Ctrl+V。"
+            )
 
     def offer_mime(self, mime: QMimeData | None) -> bool:
         """Take the first file, or the picture, that a drop or a paste carries."""
@@ -434,7 +409,7 @@ class PhotoBox(QFrame):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            warn(self, "无法读取照片", f"无法读取 {path.name}：{exc.strerror or exc}")
+            messages.warn(self, "无法读取照片", f"无法读取 {path.name}：{exc.strerror or exc}")
             return
         self.offer_bytes(data, path.name)
 
@@ -467,8 +442,9 @@ class PhotoBox(QFrame):
             self.sig_pending_changed.emit(False)
             return
         applicant_id = self._applicant_id
-        if applicant_id is None or not confirm(
-            self, "删除照片", "确定要删除这位学员的电子照片吗？（原图也一并删除）", "删除"
+        if applicant_id is None or not messages.confirm(
+            self, "删除照片", "确定要删除这位学员的电子照片吗？（原图也一并删除）", "删除",
+            destructive=True,
         ):
             return
         self._generation += 1
@@ -618,7 +594,7 @@ class PhotoBox(QFrame):
         if outcome.generation != self._generation:
             return  # the form has moved on to another applicant
         if outcome.warning is not None:
-            warn(self, *outcome.warning)
+            messages.warn(self, *outcome.warning)
             self._show_photo(self._shown)  # what was shown before stays
             return
         self._shown = outcome.shown
@@ -630,10 +606,10 @@ class PhotoBox(QFrame):
         from app.services.errors import ServiceError
 
         if isinstance(exc, ServiceError):
-            warn(self, "照片", exc.message)
+            messages.warn(self, "照片", exc.message)
         else:
             log.error("photo box work failed", exc_info=(type(exc), exc, exc.__traceback__))
-            warn(self, "照片", f"处理照片时出错：{exc}")
+            messages.warn(self, "照片", f"处理照片时出错：{exc}")
         self._show_photo(self._shown)
 
     # ------------------------------------------------------------------ showing
@@ -674,7 +650,7 @@ class PhotoBox(QFrame):
             )
         if picture.property("hasPhoto") != (shown is not None):
             picture.setProperty("hasPhoto", shown is not None)
-            _repolish(picture)
+            repolish(picture)
         self._update_buttons()
 
     def _set_note(self, note: str) -> None:
@@ -759,7 +735,7 @@ class PhotoBox(QFrame):
     def _set_picture_state(self, name: str, on: bool) -> None:
         if bool(self.picture.property(name)) != on:
             self.picture.setProperty(name, on)
-            _repolish(self.picture)
+            repolish(self.picture)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
@@ -780,9 +756,3 @@ class PhotoBox(QFrame):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
-
-def _repolish(widget: QWidget) -> None:
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()

@@ -3,52 +3,38 @@ and a bank statement matched to applicants by the remark rule (with a preview)."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.money import yuan_text
 from app.services.errors import ServiceError
-from ui.applicant_form import warn
-from ui.review_page import GREEN, GREY, RED, _RowsModel, _table
-from ui.workers import Task
+from ui.dialogs.payments import PaymentDialog, StatementDialog
+from ui.widgets import files, messages
+from ui.widgets.table import AMBER, GREEN, GREY, RED, RowsModel, rows_table
+from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
     from app.services.payments import (
         ApplicantBrief,
-        MatchLine,
         MatchResult,
         PaymentService,
-        Selection,
     )
 
-AMBER = "#a86400"
 _STATE_COLOURS = {"unpaid": RED, "partial": AMBER, "paid": GREEN, "overpaid": AMBER,
                   "nothing_due": GREY}
-# background of a statement line by its category
-_CATEGORY_BG = {"matched": "#d9f2df", "already_imported": "#e6e6e6", "not_incoming": "#eeeeee",
-                "invalid": "#f8d0d0", "unknown_name": "#f8d0d0"}
-_NEEDS_CHOICE_BG = "#fde9c4"
-SKIP = "（不记入）"
+STATEMENT_FILTER = "银行流水 (*.xlsx *.csv);;所有文件 (*)"
 
 
 def list_briefs(service: PaymentService) -> list[ApplicantBrief]:
@@ -56,29 +42,10 @@ def list_briefs(service: PaymentService) -> list[ApplicantBrief]:
     return service.briefs()
 
 
-def yuan(fen: int) -> str:
-    from app.domain.money import yuan_text
-
-    return yuan_text(fen)
-
-
-# ---------------------------------------------------------------------- tests patch these
-
-
-def exec_dialog(dialog: QDialog) -> int:
-    return dialog.exec()
-
-
-def choose_statement_file(parent: QWidget | None) -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, "导入银行流水", "",
-                                          "银行流水 (*.xlsx *.csv);;所有文件 (*)")
-    return path or None
-
-
 # ---------------------------------------------------------------------- the list
 
 
-class PaymentModel(_RowsModel):
+class PaymentModel(RowsModel):
     (COL_SERIAL, COL_NAME, COL_POINT, COL_KIND, COL_STATUS, COL_DUE, COL_PAID, COL_STATE,
      COL_REMARK) = range(9)
     HEADERS = ("报名序号", "姓名", "报名点", "类别", "状态", "应缴", "已缴", "缴费情况",
@@ -87,163 +54,13 @@ class PaymentModel(_RowsModel):
     def text(self, b: ApplicantBrief, col: int) -> str:
         bal = b.balance
         return (b.serial_text, b.name, b.point_name, b.enrolment_type.label, b.status.label,
-                yuan(bal.due_fen), yuan(bal.paid_fen), bal.state.label,
+                yuan_text(bal.due_fen), yuan_text(bal.paid_fen), bal.state.label,
                 b.transfer_remark if bal.due_fen else "—")[col]
 
     def colour(self, b: ApplicantBrief, col: int) -> str | None:
         if col == self.COL_STATE:
             return _STATE_COLOURS.get(b.balance.state.value)
         return None
-
-
-class PaymentDialog(QDialog):
-    """登记缴费: amount, date, remark, method (and payer)."""
-
-    def __init__(self, brief: ApplicantBrief, methods: tuple[str, ...],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"登记缴费：{brief.name}")
-        form = QFormLayout(self)
-        form.addRow(QLabel(f"{brief.text}<br>{brief.balance.text}"))
-        outstanding = brief.balance.outstanding_fen
-        self.amount = QLineEdit(yuan(outstanding) if outstanding else "")
-        self.amount.setPlaceholderText("如 3130")
-        self.date = QDateEdit(QDate.currentDate())
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.remark = QLineEdit(brief.transfer_remark)
-        self.method = QComboBox()
-        self.method.setEditable(True)
-        self.method.addItems(list(methods))
-        self.payer = QLineEdit()
-        form.addRow("金额（元）", self.amount)
-        form.addRow("缴费日期", self.date)
-        form.addRow("转账备注", self.remark)
-        form.addRow("方式", self.method)
-        form.addRow("付款人", self.payer)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def paid_on(self) -> date:
-        d = self.date.date()
-        return date(d.year(), d.month(), d.day())
-
-
-# ---------------------------------------------------------------------- statement preview
-
-
-class StatementDialog(QDialog):
-    """The statement's lines, coloured by category; ambiguous lines get a person picker."""
-
-    COL_APPLY, COL_ROW, COL_DATE, COL_AMOUNT, COL_PAYER, COL_REMARK, COL_CATEGORY, COL_WHO, \
-        COL_MESSAGE = range(9)
-    HEADERS = ("记入", "行", "日期", "金额", "付款人", "备注", "分类", "学员", "说明")
-
-    sig_applied = Signal(object)
-
-    def __init__(self, service: PaymentService, result: MatchResult,
-                 people: list[ApplicantBrief], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.match = result
-        self.setWindowTitle(f"银行流水：{result.preview.source}")
-        self.resize(1100, 560)
-        self.summary = QLabel(f"{result.summary}<br><span style='color:{GREY}'>"
-                              f"列：{result.preview.columns_text}</span>")
-        self.summary.setWordWrap(True)
-        self.table = QTableWidget(len(result.lines), len(self.HEADERS))
-        self.table.setObjectName("statementTable")
-        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
-        self.table.verticalHeader().hide()
-        self.checks: list[QCheckBox | None] = []
-        self.combos: list[QComboBox | None] = []
-        for r, m in enumerate(result.lines):
-            ln = m.line
-            cells = ["", str(ln.row), ln.paid_on.isoformat() if ln.paid_on else "",
-                     ln.amount_text, ln.payer, ln.remark, m.category.label,
-                     m.applicant.text if m.applicant else "", m.message]
-            bg = QColor(_CATEGORY_BG.get(m.category.value,
-                                         _NEEDS_CHOICE_BG if m.needs_choice else "#ffffff"))
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                item.setBackground(QBrush(bg))
-                self.table.setItem(r, c, item)
-            check: QCheckBox | None = None
-            combo: QComboBox | None = None
-            if m.category.value == "matched":
-                check = QCheckBox()
-                check.setChecked(True)
-                self.table.setCellWidget(r, self.COL_APPLY, check)
-            elif m.needs_choice:
-                combo = QComboBox()
-                combo.addItem(SKIP, None)
-                # the service's candidates first, then whoever still owes, else everyone
-                shown = list(m.candidates) + [
-                    p for p in result.unpaid if all(p.id != c.id for c in m.candidates)]
-                for b in shown or people:
-                    combo.addItem(f"{b.text} {b.balance.text}", b.id)
-                self.table.setCellWidget(r, self.COL_WHO, combo)
-            self.checks.append(check)
-            self.combos.append(combo)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.report = QLabel()
-        self.report.setObjectName("statementReport")
-        self.report.setWordWrap(True)
-        self.apply_button = QPushButton("记入所选")
-        self.apply_button.setObjectName("applyStatementButton")
-        self.apply_button.clicked.connect(self.apply)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.report, 1)
-        buttons.addWidget(self.apply_button)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
-    def choose(self, row: int, applicant_id: int | None) -> None:
-        combo = self.combos[row]
-        assert combo is not None
-        combo.setCurrentIndex(max(0, combo.findData(applicant_id)))
-
-    def selected(self) -> list[MatchLine | Selection]:
-        from app.services.payments import Selection
-
-        out: list[MatchLine | Selection] = []
-        for m, check, combo in zip(self.match.lines, self.checks, self.combos, strict=True):
-            if check is not None and check.isChecked():
-                out.append(m)
-            elif combo is not None and combo.currentData() is not None:
-                out.append(Selection(m.line, int(combo.currentData())))
-        return out
-
-    def apply(self) -> None:
-        chosen = self.selected()
-        if not chosen:
-            self.report.setText("没有选择要记入的行。")
-            return
-        try:
-            report = self.service.apply_matches(chosen)
-        except ServiceError as e:
-            warn(self, "无法记入", e.message)
-            return
-        warnings = [w for r in report.applied for w in r.warnings]
-        text = report.message
-        if warnings:
-            text += "　注意：" + "；".join(warnings[:3])
-        self.report.setText(text)
-        self.apply_button.setEnabled(False)
-        self.sig_applied.emit(report)
 
 
 # ---------------------------------------------------------------------- the page
@@ -254,7 +71,7 @@ class PaymentPage(QWidget):
         super().__init__(parent)
         self.service = service
         self.model = PaymentModel(self)
-        self.table = _table(self.model)
+        self.table = rows_table(self.model)
         self.table.setObjectName("paymentTable")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.search = QLineEdit()
@@ -376,14 +193,14 @@ class PaymentPage(QWidget):
         if b is None:
             return
         dialog = PaymentDialog(b, METHODS, self)
-        if exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+        if messages.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return
         try:
             result = self.service.record_payment(
                 b.id, dialog.amount.text().strip(), dialog.paid_on(), dialog.remark.text(),
                 dialog.method.currentText(), dialog.payer.text())
         except ServiceError as e:
-            warn(self, "无法登记缴费", e.message)
+            messages.warn(self, "无法登记缴费", e.message)
             return
         text = result.message
         if result.warnings:
@@ -394,7 +211,7 @@ class PaymentPage(QWidget):
 
     # ------------------------------------------------------------------ statements
     def import_statement(self) -> None:
-        path = choose_statement_file(self)
+        path = files.choose_open_file(self, "导入银行流水", "", STATEMENT_FILTER)
         if path:
             self.open_statement(path)
 
@@ -433,4 +250,4 @@ class PaymentPage(QWidget):
     def _statement_failed(self, exc: object) -> None:
         self.message.setText("")
         text = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
-        warn(self, "无法读取银行流水", text)
+        messages.warn(self, "无法读取银行流水", text)

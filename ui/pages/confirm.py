@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.errors import ServiceError
+from ui.widgets.table import AMBER, GREEN, GREY, RED
 
 if TYPE_CHECKING:
     from app.services.confirmation import (
@@ -49,7 +50,6 @@ KEYS_HELP = ("数字键 1–7 勾选对应材料　A 全部必交材料已收　
              "Tab / N 填写备注　回车 确认　Esc 清空")
 PHOTO_W, PHOTO_H = 132, 176
 
-GREEN, AMBER, RED, GREY = "#1b7f3b", "#a86400", "#c62828", "#6b6b6b"
 _MESSAGE_STYLE = ("QLabel {{ color: white; background: {bg}; border-radius: 6px;"
                   " padding: 8px 12px; }}")
 

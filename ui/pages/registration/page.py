@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from ui.applicant_list import ApplicantListWidget
+from ui.pages.registration.applicant_list import ApplicantListWidget
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -46,7 +46,9 @@ FormFactory = Callable[["ApplicantService", "QSettings | None", QWidget], QWidge
 
 
 def _real_form(service: ApplicantService, settings: QSettings | None, parent: QWidget) -> QWidget:
-    from ui.applicant_form import ApplicantForm  # imported late: tests may pass a fake
+    from ui.pages.registration.form.applicant_form import (
+        ApplicantForm,  # imported late: tests may pass a fake
+    )
 
     return ApplicantForm(service, settings, parent)
 

@@ -1,0 +1,1 @@
+"""报名录入: the applicant list beside the applicant form."""

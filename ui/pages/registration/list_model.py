@@ -1,0 +1,251 @@
+"""The applicant list's Qt models: the rows of ApplicantService.search, sorted in Python
+(pinyin order for Chinese text) and passed through a proxy that does not sort again."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QCollatorSortKey,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+if TYPE_CHECKING:
+    from app.services.applicants import ApplicantRow
+
+_Index = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class ApplicantTableModel(QAbstractTableModel):
+    """Rows of ApplicantService.search (ApplicantRow tuples; never ORM objects, no photos)."""
+
+    COL_SERIAL = 0
+    COL_NAME = 1
+    COL_GENDER = 2
+    COL_ID_NUMBER = 3
+    COL_POINT = 4
+    COL_EMPLOYER = 5
+    COL_MOBILE = 6
+    COL_STATUS = 7
+    COL_PROBLEMS = 8
+    HEADERS = ("报名序号", "姓名", "性别", "身份证号", "报名点", "工作单位", "手机", "状态", "问题")
+
+    SORT_ROLE = Qt.ItemDataRole.UserRole
+    """A value that sorts right: the serial as a number, problems by errors then warnings."""
+    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    """The applicant's database id (the same in every column)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ApplicantRow] = []
+        self._sort_column = self.COL_SERIAL
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        self._collator.setNumericMode(True)
+        self._text_keys: dict[str, QCollatorSortKey] = {}
+        style = QApplication.style()
+        self._error_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+        self._warning_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+    def set_rows(self, rows: Sequence[ApplicantRow]) -> None:
+        """Show these rows (kept in the current sort order)."""
+        ordered = list(rows)
+        if self._sort_column != self.COL_SERIAL or self._sort_order != Qt.SortOrder.AscendingOrder:
+            self._order(ordered)  # the service returns them by 报名序号 already
+        self.beginResetModel()
+        self._rows = ordered
+        self.endResetModel()
+
+    # ------------------------------------------------------------------ sorting
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Reorder the rows by `column`'s SORT_ROLE value, in Python over the plain tuples.
+
+        ApplicantSortProxy calls this instead of Qt's generic sort, which asks data() for
+        both sides of every comparison: ~20,000 calls into Python per 1000 rows, 45–85 ms
+        on each keystroke (measured); this takes about 1 ms.
+        """
+        if column < 0:
+            column, order = self.COL_SERIAL, Qt.SortOrder.AscendingOrder
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old = list(self._rows)
+        self._order(self._rows)
+        new_row = {id(r): i for i, r in enumerate(self._rows)}
+        moved_from = self.persistentIndexList()
+        moved_to = [self.index(new_row[id(old[p.row()])], p.column()) for p in moved_from]
+        self.changePersistentIndexList(moved_from, moved_to)
+        self.layoutChanged.emit()
+
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _order(self, rows: list[ApplicantRow]) -> None:
+        col = self._sort_column
+        key = self._sort_key(col)
+        rows.sort(
+            key=lambda r: (key(r), r.serial_no),
+            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def _sort_key(self, col: int) -> Any:
+        text = self._text_key
+        keys: dict[int, Any] = {
+            self.COL_SERIAL: lambda r: r.serial_no,
+            self.COL_NAME: lambda r: text(r.name),
+            self.COL_GENDER: lambda r: r.gender.code if r.gender is not None else 0,
+            self.COL_ID_NUMBER: lambda r: r.id_number,
+            self.COL_POINT: lambda r: text(r.point_name),
+            self.COL_EMPLOYER: lambda r: text(r.employer),
+            self.COL_MOBILE: lambda r: r.mobile,
+            self.COL_STATUS: lambda r: r.status.code,
+            self.COL_PROBLEMS: lambda r: r.error_count * 1000 + r.warning_count,
+        }
+        return keys[col]
+
+    def _text_key(self, value: str) -> QCollatorSortKey:
+        """Chinese text sorts by pinyin (张 after 李), as a person looks for it."""
+        key = self._text_keys.get(value)
+        if key is None:
+            if len(self._text_keys) > 50_000:
+                self._text_keys.clear()
+            key = self._text_keys[value] = self._collator.sortKey(value)
+        return key
+
+    def append_row(self, row: ApplicantRow) -> None:
+        """One more row at the end, whatever the sort (until the next set_rows)."""
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n)
+        self._rows.append(row)
+        self.endInsertRows()
+
+    def rows(self) -> list[ApplicantRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> ApplicantRow:
+        return self._rows[row]
+
+    def row_of_id(self, applicant_id: int) -> int:
+        """The model row of an applicant, or -1 if it is not in the list."""
+        for i, r in enumerate(self._rows):
+            if r.id == applicant_id:
+                return i
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every visible cell and role on each paint: the common roles go first.
+        if not index.isValid():
+            return None
+        if role == _DISPLAY:
+            r = self._rows[index.row()]
+            col = index.column()
+            if col == 0:
+                return f"{r.serial_no:04d}"
+            if col == 1:
+                return r.name
+            if col == 2:
+                return r.gender.label if r.gender is not None else ""
+            if col == 3:
+                return r.id_number
+            if col == 4:
+                return r.point_name
+            if col == 5:
+                return r.employer
+            if col == 6:
+                return r.mobile
+            if col == 7:
+                return r.status.label
+            if col == 8:
+                n = r.error_count + r.warning_count
+                return str(n) if n else ""
+            return None
+        if role == _DECORATION:
+            if index.column() != self.COL_PROBLEMS:
+                return None
+            r = self._rows[index.row()]
+            if r.error_count:
+                return self._error_icon
+            if r.warning_count:
+                return self._warning_icon
+            return None
+        if role == self.SORT_ROLE:
+            r = self._rows[index.row()]
+            col = index.column()
+            if col == self.COL_SERIAL:
+                return r.serial_no
+            if col == self.COL_GENDER:
+                return r.gender.code if r.gender is not None else 0
+            if col == self.COL_STATUS:
+                return r.status.code  # the order of the flow, not of the labels
+            if col == self.COL_PROBLEMS:
+                return r.error_count * 1000 + r.warning_count
+            return self.data(index, _DISPLAY)
+        if role == self.ID_ROLE:
+            return self._rows[index.row()].id
+        if role == _TOOLTIP:
+            return self._tooltip(self._rows[index.row()], index.column())
+        if role == _ALIGN and index.column() == self.COL_SERIAL:
+            return _RIGHT
+        return None
+
+    def _tooltip(self, r: ApplicantRow, col: int) -> str | None:
+        if col == self.COL_PROBLEMS:
+            problems = r.problems  # parsed only here: a tooltip is one row at a time
+            if not problems:
+                return "没有发现问题"
+            lines = [f"{p.severity.label}：{html.escape(p.message)}" for p in problems]
+            return "<br>".join(lines)
+        # The two long columns are elided on screen; the tooltip shows them whole.
+        if col == self.COL_EMPLOYER and r.employer:
+            return html.escape(r.employer)
+        if col == self.COL_POINT and r.point_name:
+            return html.escape(r.point_name)
+        return None
+
+
+class ApplicantSortProxy(QSortFilterProxyModel):
+    """The list's sort proxy: sorting is done by the source model in Python (see
+    ApplicantTableModel.sort), and the proxy passes the rows through in that order."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, ApplicantTableModel):
+            # Pass-through. Ascending: with column -1 Qt reverses the rows for Descending.
+            super().sort(-1, Qt.SortOrder.AscendingOrder)
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
+
+    def sort_column(self) -> int:
+        source = self.sourceModel()
+        return source.sort_column() if isinstance(source, ApplicantTableModel) else -1
