@@ -13,14 +13,15 @@ from sqlalchemy import Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _config() -> Config:
+def alembic_config() -> Config:
+    """Alembic's configuration for ClassDesk's migrations (no alembic.ini needed)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
@@ -35,7 +36,7 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine) -> None:
-    cfg = _config()
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -36,7 +36,7 @@ def network_filesystem(path: Path, mountinfo: str | None = None) -> str | None:
         s = str(path.resolve())
         if s.startswith("\\\\"):
             return "unc"
-        import ctypes
+        import ctypes  # late: needed on Windows only
 
         drive = os.path.splitdrive(s)[0] + "\\"
         if ctypes.windll.kernel32.GetDriveTypeW(drive) == 4:  # type: ignore[attr-defined]

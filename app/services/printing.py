@@ -104,7 +104,7 @@ def _candidates() -> list[tuple[str, int]]:
     return out
 
 
-def _load(path: str, index: int) -> TTFont | None:
+def embeddable_font(path: str, index: int) -> TTFont | None:
     """The font if reportlab can embed it and it has Chinese glyphs, else None."""
     try:
         font = TTFont(FONT_NAME, path, subfontIndex=index)
@@ -129,7 +129,7 @@ def find_cjk_font() -> str:
     if _font_path is not None:
         return _font_path
     for path, index in _candidates():
-        font = _load(path, index)
+        font = embeddable_font(path, index)
         if font is not None:
             pdfmetrics.registerFont(font)
             _font_path = path

@@ -209,6 +209,8 @@ def read_statement(path: str | Path,
 
 
 def _read_xlsx(p: Path, mapping: Mapping[str, str | int] | None) -> StatementPreview:
+    # Loaded on first use (not for a cycle): the payments service and a CSV statement do
+    # not need openpyxl's start-up cost.
     from openpyxl import load_workbook
 
     try:

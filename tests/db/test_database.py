@@ -242,7 +242,7 @@ def test_an_older_database_is_backed_up_then_migrated(sqlite_url):
     _fill(sqlite_url, 3)
     path = _file(sqlite_url)
     db = open_database(sqlite_url, take_backups=False)
-    cfg = migrate._config()
+    cfg = migrate.alembic_config()
     with db.engine.begin() as conn:  # make it look like a database from the first release
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0001")

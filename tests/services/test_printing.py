@@ -174,7 +174,7 @@ def test_cff_font_is_not_taken(monkeypatch):
     noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     if not noto.is_file():
         pytest.skip("no Noto CJK here")
-    assert printing._load(str(noto), 0) is None
+    assert printing.embeddable_font(str(noto), 0) is None
 
 
 def test_cli_forms(capsys, svc, people, tmp_path):
