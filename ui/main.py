@@ -69,8 +69,10 @@ def start_service(db_url: str | None) -> StartupInfo:
 
 def report_startup_failure(failure: BaseException, log_path: Path | None) -> None:
     """The Chinese dialog for a start that failed; the traceback goes to the log."""
-    from ui.widgets.errors import log_file_hint, show_error
+    from ui.widgets.errors import log_file_hint, show_error  # late: start-up speed, see run()
 
+    # The error class of the service that raised (a fake one in tests); not imported here:
+    # importing the services may be exactly what failed.
     startup_error = getattr(sys.modules.get(STARTUP_SERVICE), "StartupError", None)
     if isinstance(startup_error, type) and isinstance(failure, startup_error):
         # The service's own words: what is wrong and what to do.
@@ -90,7 +92,7 @@ def report_startup_failure(failure: BaseException, log_path: Path | None) -> Non
 
 def open_database(db_url: str | None) -> StartupInfo | None:
     """Run the startup service here and now; on failure show a Chinese dialog, return None."""
-    from ui.widgets.errors import setup_logging
+    from ui.widgets.errors import setup_logging  # late: start-up speed, see run()
 
     log_path = setup_logging()
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -133,7 +135,7 @@ class StartupLoader(QObject):
     def _work(self) -> None:
         try:
             info = start_service(self.db_url)
-            if getattr(info, "db", None) is not None:
+            if info.db is not None:
                 # Import what the pages need here, not on the UI thread (pypinyin: ~0.2 s).
                 importlib.import_module("app.services.applicants")
         except BaseException as exc:  # delivered to the UI thread, shown there
@@ -182,7 +184,7 @@ def run(argv: list[str], db_url: str | None) -> int:
             window = MainWindow()  # the frame, shown while the database opens
             window.show()
         except Exception as exc:  # not even the frame: say so in Chinese all the same
-            from ui.widgets.errors import setup_logging
+            from ui.widgets.errors import setup_logging  # late: start-up speed, see above
 
             report_startup_failure(exc, setup_logging())
             return 1
@@ -196,6 +198,5 @@ def run(argv: list[str], db_url: str | None) -> int:
             window.hide()
             window.deleteLater()
         # The service hands over an open database (SQLite in WAL mode checkpoints on close).
-        database = getattr(loader.info, "db", None)
-        if database is not None and hasattr(database, "dispose"):
-            database.dispose()
+        if loader.info is not None and loader.info.db is not None:
+            loader.info.db.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
     from app.services.startup import StartupInfo
     from ui.pages.exchange.page import ExchangePage
+    from ui.pages.overview import OverviewPage
     from ui.pages.photos.page import PhotoPage
     from ui.pages.registration.page import FormFactory, RegistrationPage
 
@@ -42,16 +42,8 @@ CONFIRM = "现场确认"
 PAYMENTS = "缴费"
 STATS = "统计"
 EXCHANGE = "导出"
-# The office's tasks, in the order the work happens, with what each page will do.
-TASKS: tuple[tuple[str, str], ...] = (
-    (REGISTRATION, "录入报名表（附件2、附件4）：性别、出生年月和年龄由身份证号自动得出。"),
-    (REVIEW, "初审通过或退回并注明原因，记录逐一电话告知学员的结果。"),
-    (CONFIRM, "按每位学员自己的材料清单，逐项核对现场确认材料。"),
-    (PHOTOS, "检查电子照片：JPG 格式，大于 100×100 像素，小于 20KB。"),
-    (PAYMENTS, "登记培训费和考试费，核对转账备注（如：南通张三助理信用管理师）。"),
-    (STATS, "按报名点统计报名、初审、缴费和确认人数，对照目标。"),
-    (EXCHANGE, "导出汇总表（附件5）、电子照片和报名表，报送省公司。"),
-)
+TASKS: tuple[str, ...] = (REGISTRATION, REVIEW, CONFIRM, PHOTOS, PAYMENTS, STATS, EXCHANGE)
+"""The office's tasks, in the order the work happens (after 概览 in the navigation)."""
 
 _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
@@ -63,31 +55,18 @@ UNSIGNED = "未署名"
 BACKUP_INTERVAL_MS = 60 * 60 * 1000
 
 
-class PlaceholderPage(QWidget):
-    """A task that a later version fills in (or that needs a database); says so plainly."""
+class RecordsOperator(Protocol):
+    """A page whose services record who did what: told when the desk's operator changes."""
 
-    def __init__(
-        self, task: str, purpose: str, parent: QWidget | None = None, message: str = ""
-    ) -> None:
-        super().__init__(parent)
-        heading = QLabel(f"<h2>{task}</h2>")
-        self.message = QLabel(message or f"「{task}」功能将在后续版本中提供，当前版本还不能使用。")
-        self.message.setObjectName("placeholderMessage")
-        self.message.setWordWrap(True)
-        plan = QLabel(f"计划用途：{purpose}")
-        plan.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.message)
-        layout.addWidget(plan)
-        layout.addStretch(1)
+    def set_operator(self, name: str) -> None: ...
 
 
 class MainWindow(QMainWindow):
     """Shows the campaign named by the startup info; pages are chosen in the left list.
 
     Built without `info`, it is the frame the person sees while the database opens
-    (ui.main does that off the UI thread); `attach(info)` then fills in the pages.
+    (ui.main does that off the UI thread): the navigation, and a line saying the database
+    is opening. `attach(info)` then builds every page on the opened database.
     """
 
     sig_ready = Signal()
@@ -109,27 +88,28 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{WINDOW_TITLE} — {title}" if title else WINDOW_TITLE)
 
         self.operator = stored_operator(self.store)
-        self.db: Any = None
         self.service: ApplicantService | None = None
+        self.overview: OverviewPage | None = None
         self.registration: RegistrationPage | None = None
         self.photos: PhotoPage | None = None
         self.exchange: ExchangePage | None = None
         self.desk_pages: dict[str, QWidget] = {}
+        self._operator_pages: list[RecordsOperator] = []
         self._overview_stale = False
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(96)
         self.nav.setStyleSheet("QListWidget::item { padding: 6px 10px; }")
+        for name in (OVERVIEW, *TASKS):
+            self.nav.addItem(name)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.overview: QWidget = PlaceholderPage(OVERVIEW, "", message=OPENING)
-        self._add_page(OVERVIEW, self.overview)
-        for task, purpose in TASKS:
-            if task == REGISTRATION:
-                self._add_page(task, PlaceholderPage(task, purpose, message=OPENING))
-            else:
-                self._add_page(task, PlaceholderPage(task, purpose))
+        self.opening = QLabel(OPENING)
+        self.opening.setObjectName("openingNotice")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.opening.setContentsMargins(12, 12, 12, 12)
+        self.pages.addWidget(self.opening)
         self.nav.currentRowChanged.connect(self._on_page_changed)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -174,137 +154,92 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ pages
     def attach(self, info: StartupInfo) -> None:
-        """Fill the window from the opened database: title, overview, 报名录入, status bar."""
+        """Fill the window from the opened database: title, every page, the status bar."""
+        if info.db is None:
+            raise ValueError("the window needs the opened database (StartupInfo.db)")
         self.info = info
         self.setWindowTitle(f"{WINDOW_TITLE} — {info.campaign_title}")
         self.store.setValue(_TITLE_KEY, info.campaign_title)
-        self.db = getattr(info, "db", None)  # the fakes in tests carry none
-        if self.db is not None:
-            from app.services.applicants import ApplicantService
-
-            self.service = ApplicantService(self.db, self.operator or UNSIGNED)
-
-        from ui.pages.overview import OverviewPage  # not needed for the frame shown at start
-
-        overview = OverviewPage(info)
-        self._replace_page(0, overview)
-        self.overview = overview
-        row = [task for task, _ in TASKS].index(REGISTRATION) + 1
-        self._replace_page(row, self._registration_page(TASKS[row - 1][1]))
-        row = [task for task, _ in TASKS].index(PHOTOS) + 1
-        self._replace_page(row, self._photo_page())
-        if self.db is not None:
-            self._desk_pages()
-            row = [task for task, _ in TASKS].index(EXCHANGE) + 1
-            self._replace_page(row, self._exchange_page())
+        self._build_pages(info)
 
         self.db_label.setText(info.db_description)
         self.busy.hide()
         self.set_applicant_count(info.applicant_count)
         if info.backup_note:
             self.statusBar().showMessage(info.backup_note, 15_000)
-        if self.db is not None:
-            # The day's backup even when the window stays open for days (off the UI thread).
-            self._backup_timer = QTimer(self)
-            self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
-            self._backup_timer.timeout.connect(self._daily_backup)
-            self._backup_timer.start()
+        # The day's backup even when the window stays open for days (off the UI thread).
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setInterval(BACKUP_INTERVAL_MS)
+        self._backup_timer.timeout.connect(self._daily_backup)
+        self._backup_timer.start()
         self.sig_ready.emit()
 
-    def is_ready(self) -> bool:
-        return self.info is not None
-
-    def _replace_page(self, row: int, page: QWidget) -> None:
-        old = self.pages.widget(row)
-        current = self.pages.currentIndex()
-        self.pages.insertWidget(row, page)
-        if old is not None:
-            self.pages.removeWidget(old)
-            old.deleteLater()
-        self.pages.setCurrentIndex(current)
-
-    def _registration_page(self, purpose: str) -> QWidget:
-        if self.service is None:
-            return PlaceholderPage(
-                REGISTRATION, purpose, message="没有打开数据库，无法录入报名。请重新启动程序。"
-            )
-        from ui.pages.registration.page import RegistrationPage
-
-        page = RegistrationPage(self.service, self.store, form_factory=self._form_factory)
-        page.sig_count_changed.connect(self._on_count_changed)
-        self.registration = page
-        return page
-
-    def _desk_pages(self) -> None:
-        """初审与通知, 现场确认, 缴费, 统计: each with its own services on the same database."""
+    def _build_pages(self, info: StartupInfo) -> None:
+        """Every page on the opened database, each with its own services, as the operator."""
+        # Imported here, not at the top: the frame shows before SQLAlchemy, pypinyin and
+        # the pages load (ui.main opens the database on a worker thread meanwhile).
+        from app.services.applicants import ApplicantService
         from app.services.calls import CallService
         from app.services.confirmation import ConfirmationService
         from app.services.overview import OverviewService
         from app.services.payments import PaymentService
         from app.services.workflow import WorkflowService
         from ui.pages.confirm import ConfirmPage
+        from ui.pages.exchange.page import ExchangePage
+        from ui.pages.exchange.selection import list_selection
+        from ui.pages.overview import OverviewPage
         from ui.pages.payments import PaymentPage
+        from ui.pages.photos.page import PhotoPage
+        from ui.pages.registration.page import RegistrationPage
         from ui.pages.review import ReviewPage
         from ui.pages.stats import StatsPage
+        from ui.widgets.photo_box import service_factory_for
 
-        db, who = self.db, self.operator or UNSIGNED
-        pages: dict[str, QWidget] = {
-            REVIEW: ReviewPage(WorkflowService(db, who), CallService(db, who)),
-            CONFIRM: ConfirmPage(ConfirmationService(db, who), OverviewService(db)),
-            PAYMENTS: PaymentPage(PaymentService(db, who)),
-            STATS: StatsPage(OverviewService(db)),
-        }
-        tasks = [task for task, _ in TASKS]
-        for name, page in pages.items():
-            self._replace_page(tasks.index(name) + 1, page)
-        self.desk_pages = pages
-
-    def _exchange_page(self) -> QWidget:
-        """导出: the exports take the 报名录入 list's filters when the person asks for them;
-        an import refreshes the count and the list."""
-        from ui.pages.exchange.page import ExchangePage, list_selection
-
-        assert self.service is not None
-        registration = self.registration
-        page = ExchangePage(
-            self.service,
-            self.store,
-            list_selection=(lambda: list_selection(registration.list))
-            if registration is not None
-            else None,
+        db, who = info.db, self.operator or UNSIGNED
+        assert db is not None
+        service = ApplicantService(db, who)
+        self.service = service
+        self.overview = OverviewPage(info)
+        registration = RegistrationPage(service, self.store, form_factory=self._form_factory)
+        registration.sig_count_changed.connect(self._on_count_changed)
+        self.registration = registration
+        # 照片检查: checking and fixing files needs no applicant; attaching them does.
+        self.photos = PhotoPage(service_factory_for(service), self.store)
+        self.photos.sig_photos_attached.connect(registration.photos_changed)
+        # 导出: the exports take the 报名录入 list's filters when the person asks for them;
+        # an import refreshes the count and the list.
+        self.exchange = ExchangePage(
+            service, self.store, list_selection=lambda: list_selection(registration.list)
         )
-        page.sig_imported.connect(self._on_imported)
-        self.exchange = page
-        return page
+        self.exchange.sig_imported.connect(self._on_imported)
+        review = ReviewPage(WorkflowService(db, who), CallService(db, who))
+        confirm = ConfirmPage(ConfirmationService(db, who), OverviewService(db))
+        payments = PaymentPage(PaymentService(db, who))
+        stats = StatsPage(OverviewService(db))
+        self.desk_pages = {REVIEW: review, CONFIRM: confirm, PAYMENTS: payments, STATS: stats}
+        self._operator_pages = [review, confirm, payments]
+
+        by_name: dict[str, QWidget] = {
+            OVERVIEW: self.overview,
+            REGISTRATION: registration,
+            PHOTOS: self.photos,
+            EXCHANGE: self.exchange,
+            **self.desk_pages,
+        }
+        self.pages.removeWidget(self.opening)
+        self.opening.deleteLater()
+        for name in self.nav_labels():
+            self.pages.addWidget(by_name[name])
+        self.pages.setCurrentIndex(max(self.nav.currentRow(), 0))
+
+    def is_ready(self) -> bool:
+        return self.info is not None
 
     def _on_imported(self, count: int) -> None:
         if self.registration is not None and self.registration.list.is_loaded():
             self.registration.list.refresh()
         if count >= 0:
             self._on_count_changed(count)
-
-    def _photo_page(self) -> QWidget:
-        """照片检查: checking and fixing files works without a database; attaching them to
-        applicants needs one."""
-        from ui.pages.photos.page import PhotoPage
-        from ui.widgets.photo_box import service_factory_for
-
-        factory = service_factory_for(self.service) if self.service is not None else None
-        page = PhotoPage(factory, self.store)
-        page.sig_photos_attached.connect(self._on_photos_attached)
-        self.photos = page
-        return page
-
-    def _on_photos_attached(self, applicant_ids: list[int]) -> None:
-        """The 照片检查 page stored photos: the form shows the new one if it is open."""
-        form = self.registration.form_widget if self.registration is not None else None
-        box = getattr(form, "photo_box", None)
-        if box is not None and box.applicant_id() in applicant_ids:
-            box.reload()
-
-    def _add_page(self, name: str, page: QWidget) -> None:
-        self.nav.addItem(name)
-        self.pages.addWidget(page)
 
     def nav_labels(self) -> list[str]:
         return [self.nav.item(row).text() for row in range(self.nav.count())]
@@ -317,6 +252,8 @@ class MainWindow(QMainWindow):
         return item.text() if item is not None else ""
 
     def _on_page_changed(self, row: int) -> None:
+        if not self.is_ready():
+            return  # the frame: the database is still opening
         if row == 0 and self._overview_stale:
             self._refresh_overview()
         self.pages.setCurrentIndex(row)
@@ -330,19 +267,18 @@ class MainWindow(QMainWindow):
 
     def _refresh_overview(self) -> None:
         self._overview_stale = False
-        if self.service is None or self.db is None or self.info is None:
+        info, service = self.info, self.service
+        if info is None or info.db is None or service is None or self.overview is None:
             return
-        from app.services.campaign import registered_per_point
+        from app.services.campaign import registered_per_point  # with the pages, see above
 
-        counts = registered_per_point(self.db, self.service.campaign_id)
-        by_name = {p.name: counts.get(p.id, 0) for p in self.service.campaign.points}
+        counts = registered_per_point(info.db, service.campaign_id)
+        by_name = {p.name: counts.get(p.id, 0) for p in service.campaign.points}
         points = [
             dataclasses.replace(p, registered=by_name.get(p.name, p.registered))
-            for p in self.info.points
+            for p in info.points
         ]
-        set_points = getattr(self.overview, "set_points", None)
-        if set_points is not None:
-            set_points(points, sum(counts.values()))
+        self.overview.set_points(points, sum(counts.values()))
 
     # ------------------------------------------------------------------ operator
     def _build_menus(self) -> None:
@@ -379,10 +315,8 @@ class MainWindow(QMainWindow):
         self.operator = stored_operator(self.store)
         if self.service is not None:
             self.service.operator = self.operator or UNSIGNED
-        for page in self.desk_pages.values():
-            set_operator = getattr(page, "set_operator", None)
-            if set_operator is not None:
-                set_operator(self.operator or UNSIGNED)
+        for page in self._operator_pages:
+            page.set_operator(self.operator or UNSIGNED)
         log.info("操作人：%s", self.operator)
         self._show_operator()
 
@@ -445,17 +379,17 @@ class MainWindow(QMainWindow):
             self.photos.shutdown()
         if self.exchange is not None:
             self.exchange.shutdown()
-        form = self.registration.form_widget if self.registration is not None else None
-        box = getattr(form, "photo_box", None)
-        if box is not None:
-            box.shutdown()
+        if self.registration is not None:
+            self.registration.shutdown()
         super().closeEvent(event)
 
     def _daily_backup(self) -> None:
-        database = self.db
+        database = self.info.db if self.info is not None else None
+        if database is None:
+            return
 
         def work() -> None:
-            from app.services.database import daily_backup
+            from app.services.database import daily_backup  # with the pages, see _build_pages
 
             daily_backup(database)
 

@@ -30,14 +30,26 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def startup_info() -> StartupInfo:
-    return make_startup_info()
+def empty_db(sqlite_url: str) -> Iterator[object]:
+    """A fresh SQLite database, opened as the program opens it (the 2021 campaign, nobody
+    registered): the pages the window builds work on it."""
+    from app.services.database import open_database
+
+    database = open_database(sqlite_url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture
-def fake_startup(monkeypatch: pytest.MonkeyPatch) -> FakeStartup:
+def startup_info(empty_db: object) -> StartupInfo:
+    """The fake summary (16 registered, 22 points) over an empty real database."""
+    return make_startup_info(db=empty_db)
+
+
+@pytest.fixture
+def fake_startup(monkeypatch: pytest.MonkeyPatch, empty_db: object) -> FakeStartup:
     """Puts a fake `app.services.startup` module in sys.modules for the UI to import."""
-    fake = FakeStartup()
+    fake = FakeStartup(info=make_startup_info(db=empty_db))
     module = types.ModuleType("app.services.startup")
     module.PointSummary = PointSummary  # type: ignore[attr-defined]
     module.StartupInfo = StartupInfo  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""A stand-in for ui.applicant_form.ApplicantForm: the same API, a single name field.
+"""A stand-in for ApplicantForm (ui.pages.registration.form): the page's FormLike protocol,
+with a single name field.
 
 The page and the window are tested against this so that their behaviour (asking before
 dropping unsaved work, following saves and deletes in the list) does not depend on the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from app.services.applicants import ApplicantService
@@ -28,6 +29,13 @@ class FakeForm(QWidget):
     """Unsaved changes appeared (True) or are gone (False)."""
     sig_opened = Signal(int)
     """A stored record was loaded into the form; its id."""
+    sig_new_handled = Signal()
+    """Never emitted: the fake has no 新建 of its own."""
+    sig_leave_requested = Signal()
+    """Never emitted: the fake has no Esc of its own."""
+
+    has_own_buttons = False
+    """No buttons: the page shows its toolbar."""
 
     def __init__(
         self,
@@ -108,6 +116,15 @@ class FakeForm(QWidget):
         return True
 
     def show_history(self) -> None:
+        pass
+
+    def focus_first_field(self) -> None:
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def photos_changed(self, applicant_ids: list[int]) -> None:
+        pass
+
+    def shutdown(self) -> None:
         pass
 
     # --- helpers

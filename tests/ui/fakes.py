@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -49,6 +50,7 @@ class StartupInfo:
     applicant_count: int
     points: list[PointSummary]
     backup_note: str
+    db: Any = None  # the window needs an open database: the fixtures give a real one
 
 
 class StartupError(Exception):

@@ -20,12 +20,14 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.codes import ApplicantStatus
-from app.services import excel_export
+from app.services import excel_export, package
 from app.services.applicants import ApplicantService
+from app.services.package import PackageResult
 from tests.support.people import applicant, id_number
 from tests.support.workbooks import county_sheet
-from ui.pages.exchange import page as page_module
-from ui.pages.exchange.page import ExchangePage, PreviewModel, Selection, list_selection
+from ui.pages.exchange.page import ExchangePage
+from ui.pages.exchange.preview_model import PreviewModel
+from ui.pages.exchange.selection import Selection, list_selection
 from ui.pages.registration.applicant_list import ApplicantListWidget
 from ui.widgets import files, messages
 
@@ -134,9 +136,9 @@ def test_summary_export_writes_every_applicant_as_text(
     offered = save_to(monkeypatch, out)
     opened: list[Path] = []
     monkeypatch.setattr(files, "open_folder", lambda p: opened.append(p) or True)
-    assert "共 <b>4</b> 人" in page.selection_label.text()
+    assert "共 <b>4</b> 人" in page.export_panel.selection_label.text()
 
-    qtbot.mouseClick(page.summary_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.export_panel.summary_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
 
     assert offered == ["附件5_汇总表_20210920.xlsx"]
@@ -146,38 +148,42 @@ def test_summary_export_writes_every_applicant_as_text(
     rows = [r for rs in sheets.values() for r in rs]
     assert sorted(name for name, _ in rows) == sorted(["张三", "张三丰", "李四", "赵四"])
     assert ("张三丰", ZSF_ID) in rows and all(isinstance(i, str) for _, i in rows)
-    assert page.export_result.text() == f"已导出 4 人到 {out}"
-    assert page.export_result.property("state") == "ok"
-    assert page.open_button.isVisible()
-    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    assert page.export_panel.export_result.text() == f"已导出 4 人到 {out}"
+    assert page.export_panel.export_result.property("state") == "ok"
+    assert page.export_panel.open_button.isVisible()
+    qtbot.mouseClick(page.export_panel.open_button, Qt.MouseButton.LeftButton)
     assert opened == [out.parent]
-    assert page.export_progress.isHidden() and page.summary_button.isEnabled()
+    assert page.export_panel.export_progress.isHidden()
+    assert page.export_panel.summary_button.isEnabled()
 
 
 def test_point_and_status_on_the_page_narrow_the_export(
     qtbot: QtBot, page: ExchangePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    page.point_combo.setCurrentIndex(page.point_combo.findText("如皋市"))
-    assert page.scope_point.isChecked()  # choosing a point means that point
-    assert "报名点 如皋市" in page.selection_label.text()
-    assert "共 <b>2</b> 人" in page.selection_label.text()
-    page.split_combo.setCurrentIndex(page.split_combo.findData("one_sheet"))
+    points = page.export_panel.point_combo
+    points.setCurrentIndex(points.findText("如皋市"))
+    assert page.export_panel.scope_point.isChecked()  # choosing a point means that point
+    assert "报名点 如皋市" in page.export_panel.selection_label.text()
+    assert "共 <b>2</b> 人" in page.export_panel.selection_label.text()
+    split = page.export_panel.split_combo
+    split.setCurrentIndex(split.findData("one_sheet"))
     out = tmp_path / "rugao.xlsx"
     save_to(monkeypatch, out)
-    page.export_summary()
+    page.export_panel.export_summary()
     settle(qtbot, page)
     assert [n for n, _ in sheet_ids(out)["附件5"]] == ["张三丰", "赵四"]
 
     # A status nobody has: the service's Chinese message, no file, no traceback.
-    page.status_combo.setCurrentIndex(page.status_combo.findData(ApplicantStatus.PAID))
-    assert "共 <b>0</b> 人" in page.selection_label.text()
+    status = page.export_panel.status_combo
+    status.setCurrentIndex(status.findData(ApplicantStatus.PAID))
+    assert "共 <b>0</b> 人" in page.export_panel.selection_label.text()
     empty = tmp_path / "empty.xlsx"
     save_to(monkeypatch, empty)
-    page.export_summary()
+    page.export_panel.export_summary()
     settle(qtbot, page)
-    assert "所选范围内没有学员" in page.export_result.text()
-    assert page.export_result.property("state") == "error"
-    assert not empty.exists() and not page.open_button.isVisible()
+    assert "所选范围内没有学员" in page.export_panel.export_result.text()
+    assert page.export_panel.export_result.property("state") == "error"
+    assert not empty.exists() and not page.export_panel.open_button.isVisible()
 
 
 def test_one_workbook_per_point_goes_into_a_folder(
@@ -186,12 +192,13 @@ def test_one_workbook_per_point_goes_into_a_folder(
     folder = tmp_path / "各报名点"
     folder.mkdir()
     monkeypatch.setattr(files, "choose_folder", lambda *_a: str(folder))
-    page.split_combo.setCurrentIndex(page.split_combo.findData("workbook_per_point"))
-    page.export_summary()
+    split = page.export_panel.split_combo
+    split.setCurrentIndex(split.findData("workbook_per_point"))
+    page.export_panel.export_summary()
     settle(qtbot, page)
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted(["附件5_崇川区.xlsx", "附件5_如皋市.xlsx", "附件5_启东市.xlsx"])
-    assert page.export_result.text() == f"已导出 4 人，3 个文件，在 {folder}"
+    assert page.export_panel.export_result.text() == f"已导出 4 人，3 个文件，在 {folder}"
 
 
 def test_the_current_list_filter_is_the_selection(
@@ -203,29 +210,30 @@ def test_the_current_list_filter_is_the_selection(
     lst.point_combo.setCurrentIndex(lst.point_combo.findText("如皋市"))
     lst.search_edit.setText("张")
     page = make_page(qtbot, svc, tmp_path, lambda: list_selection(lst))
-    page.scope_list.setChecked(True)
-    assert not page.status_combo.isEnabled()  # the list's status counts, not the page's
-    sel = page.selection()
+    page.export_panel.scope_list.setChecked(True)
+    # the list's status counts, not the page's
+    assert not page.export_panel.status_combo.isEnabled()
+    sel = page.export_panel.selection()
     assert sel.query == "张" and sel.point_id is not None and sel.status is None
-    assert "搜索“张”" in page.selection_label.text() and "共 <b>1</b> 人" in \
-        page.selection_label.text()
+    assert "搜索“张”" in page.export_panel.selection_label.text() and "共 <b>1</b> 人" in \
+        page.export_panel.selection_label.text()
 
     out = tmp_path / "list.xlsx"
     save_to(monkeypatch, out)
-    page.export_full()
+    page.export_panel.export_full()
     settle(qtbot, page)
     wb = load_workbook(out)
     ws = wb.active
     names = [ws.cell(r, c).value for r in range(2, ws.max_row + 1)
              for c in range(1, ws.max_column + 1) if ws.cell(1, c).value == "姓名"]
     assert names == ["张三丰"]
-    assert page.export_result.text() == f"已导出 1 人到 {out}"
+    assert page.export_panel.export_result.text() == f"已导出 1 人到 {out}"
 
     # The list changes on the 报名录入 page; coming back to 导出 shows it.
     lst.problems_check.setChecked(True)
     page.hide()
     page.show()
-    assert "只看有问题的" in page.selection_label.text()
+    assert "只看有问题的" in page.export_panel.selection_label.text()
     page.shutdown()
 
 
@@ -246,19 +254,21 @@ def test_cancel_stops_the_export_and_writes_nothing(
     out = tmp_path / "cancelled.xlsx"
     out.write_bytes(b"the good file from yesterday")
     save_to(monkeypatch, out)
-    page.export_summary()
-    qtbot.waitUntil(lambda: page.export_progress.isVisible())
+    page.export_panel.export_summary()
+    qtbot.waitUntil(lambda: page.export_panel.export_progress.isVisible())
     assert page.is_busy()
-    assert not page.summary_button.isEnabled() and not page.choose_button.isEnabled()
-    assert page.export_progress.cancel_button.isEnabled()
-    qtbot.mouseClick(page.export_progress.cancel_button, Qt.MouseButton.LeftButton)
-    assert not page.export_progress.cancel_button.isEnabled()
+    assert not page.export_panel.summary_button.isEnabled()
+    assert not page.import_panel.choose_button.isEnabled()
+    assert page.export_panel.export_progress.cancel_button.isEnabled()
+    qtbot.mouseClick(page.export_panel.export_progress.cancel_button, Qt.MouseButton.LeftButton)
+    assert not page.export_panel.export_progress.cancel_button.isEnabled()
     gate.set()
     settle(qtbot, page)
-    assert page.export_result.text().startswith("已取消")
+    assert page.export_panel.export_result.text().startswith("已取消")
     assert out.read_bytes() == b"the good file from yesterday"
     assert not list(tmp_path.glob("*.part"))
-    assert page.export_progress.isHidden() and page.summary_button.isEnabled()
+    assert page.export_panel.export_progress.isHidden()
+    assert page.export_panel.summary_button.isEnabled()
 
 
 def test_an_unexpected_failure_is_a_chinese_line_not_a_traceback(
@@ -269,48 +279,50 @@ def test_an_unexpected_failure_is_a_chinese_line_not_a_traceback(
 
     monkeypatch.setattr(excel_export, "export_full", broken)
     save_to(monkeypatch, tmp_path / "x.xlsx")
-    page.export_full()
+    page.export_panel.export_full()
     settle(qtbot, page)
-    text = page.export_result.text()
+    text = page.export_panel.export_result.text()
     assert "意外错误" in text and "Traceback" not in text and "disk on fire" not in text
 
 
-def test_later_exports_wait_until_their_module_exists(
-    qtbot: QtBot, page: ExchangePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_package_takes_what_it_can_narrow_by_and_says_what_it_cannot(
+    qtbot: QtBot, svc: ApplicantService, page: ExchangePage, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(page_module, "find_export", lambda _name, load=True: None)
-    page.refresh_modules()
-    for button in (page.photos_button, page.forms_button, page.package_button):
-        assert not button.isEnabled() and button.toolTip() == page_module.SOON
-
-    # When the module lands: the button works, with the filters the function takes.
     calls: list[dict[str, Any]] = []
 
     def export_package(svc: Any, out: Path, *, point_id: Any = None, status: Any = None,
-                       progress: Any = None, cancel: Any = None) -> Any:
+                       as_zip: bool = False, progress: Any = None,
+                       cancel: Any = None) -> PackageResult:
         calls.append({"point_id": point_id, "status": status})
         progress(1, 1)
         folder = out / "南通_报省材料_20210920"
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)
+        return PackageResult(folder, "汇总表 4 人\n照片 3 张")
 
-        class Result:
-            path = folder
-            manifest_text = "汇总表 4 人\n照片 3 张"
-
-        return Result()
-
-    monkeypatch.setattr(page_module, "find_export",
-                        lambda name, load=True: export_package if name == "export_package"
-                        else None)
-    page.refresh_modules()
-    assert page.package_button.isEnabled() and not page.forms_button.isEnabled()
+    monkeypatch.setattr(package, "export_package", export_package)
     monkeypatch.setattr(files, "choose_folder", lambda *_a: str(tmp_path))
-    page.point_combo.setCurrentIndex(page.point_combo.findText("如皋市"))
-    page.export_package()
+    points = page.export_panel.point_combo
+    points.setCurrentIndex(points.findText("如皋市"))
+    page.export_panel.export_package()
     settle(qtbot, page)
-    assert calls and calls[0]["point_id"] == page.point_combo.currentData()
-    assert page.export_result.text().startswith("已生成报省材料包：")
-    assert "照片 3 张" in page.export_result.toolTip()
+    assert calls == [{"point_id": points.currentData(), "status": None}]
+    result = page.export_panel.export_result
+    assert result.text().startswith("已生成报省材料包：") and "注意" not in result.text()
+    assert "照片 3 张" in result.toolTip()
+
+    # The 报名录入 list searches by a name: the package cannot narrow by that, and says so.
+    lst = ApplicantListWidget(svc)
+    qtbot.addWidget(lst)
+    lst.search_edit.setText("张")
+    from_list = make_page(qtbot, svc, tmp_path, lambda: list_selection(lst))
+    from_list.export_panel.scope_list.setChecked(True)
+    from_list.export_panel.export_package()
+    settle(qtbot, from_list)
+    assert calls[-1] == {"point_id": None, "status": None}
+    note = "注意：此项不能按搜索条件筛选，已按其余条件导出"
+    assert note in from_list.export_panel.export_result.text()
+    from_list.shutdown()
 
 
 # ---------------------------------------------------------------- import
@@ -330,7 +342,7 @@ def county_file(tmp_path: Path) -> Path:
 def read_file(qtbot: QtBot, page: ExchangePage, path: Path,
               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(files, "choose_open_file", lambda *_a: str(path))
-    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.import_panel.choose_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
 
 
@@ -348,7 +360,7 @@ def test_a_county_sheet_is_previewed_chosen_and_imported(
     page.sig_imported.connect(imported.append)
     read_file(qtbot, page, path, monkeypatch)
 
-    m = page.model
+    m = page.import_panel.model
     assert column(m, m.COL_NAME) == ["钱新", "张三丰", "孙错"]
     assert column(m, m.COL_KIND) == ["新增", "已存在·有变化", "有错误"]
     assert column(m, m.COL_ROW) == ["5", "6", "7"]  # as Excel shows them
@@ -357,10 +369,11 @@ def test_a_county_sheet_is_previewed_chosen_and_imported(
     assert notes[1] == "手机：13900001111 → 13800002222"
     assert "身份证号" in notes[2]
     assert column(m, m.COL_CHOICE) == ["导入", "跳过", "不导入"]  # existing: skip by default
-    counts = page.counts_label.text()
+    counts = page.import_panel.counts_label.text()
     assert "新增 <b>1</b>" in counts and "有错误 <b>1</b>" in counts
     assert "将新增 <b>1</b> 人，更新 <b>0</b> 人" in counts
-    assert page.apply_button.isEnabled() and page.save_errors_button.isEnabled()
+    assert page.import_panel.apply_button.isEnabled()
+    assert page.import_panel.save_errors_button.isEnabled()
 
     # 更新 for 张三丰: tick its box.
     idx = m.index(1, m.COL_CHOICE)
@@ -368,9 +381,9 @@ def test_a_county_sheet_is_previewed_chosen_and_imported(
     assert not m.flags(m.index(2, m.COL_CHOICE)) & Qt.ItemFlag.ItemIsUserCheckable
     assert m.setData(idx, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert column(m, m.COL_CHOICE)[1] == "更新"
-    assert "更新 <b>1</b> 人" in page.counts_label.text()
+    assert "更新 <b>1</b> 人" in page.import_panel.counts_label.text()
 
-    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.import_panel.apply_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     assert answers and "将新增 1 人，更新 1 人" in answers[0] and "1 行有错误" in answers[0]
     assert warnings == []
@@ -381,14 +394,15 @@ def test_a_county_sheet_is_previewed_chosen_and_imported(
     assert new is not None and new.data.name == "钱新" and new.data.registration_point == "如皋市"
     assert svc.count() == 5
     assert imported == [5]
-    assert page.import_result.text().startswith("已导入：新增 1 人，更新 1 人")
-    assert not page.apply_button.isEnabled()  # written once: read the file again to redo
+    assert page.import_panel.import_result.text().startswith("已导入：新增 1 人，更新 1 人")
+    # written once: read the file again to redo
+    assert not page.import_panel.apply_button.isEnabled()
     assert not m.flags(idx) & Qt.ItemFlag.ItemIsUserCheckable
 
     # The error row goes back to the county with a 原因 column.
     back = tmp_path / "退回.xlsx"
     offered = save_to(monkeypatch, back)
-    qtbot.mouseClick(page.save_errors_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.import_panel.save_errors_button, Qt.MouseButton.LeftButton)
     assert offered == ["如皋市_附件5_退回_20210920.xlsx"]
     ws = load_workbook(back).active
     rows = [[c.value for c in r] for r in ws.iter_rows()]
@@ -398,12 +412,13 @@ def test_a_county_sheet_is_previewed_chosen_and_imported(
     assert data[0][header.index("姓名")] == "孙错"
     assert data[0][header.index("身份证号")] == BAD_ID
     assert "身份证号" in data[0][header.index("原因")]
-    assert str(back) in page.import_result.text()
+    assert str(back) in page.import_panel.import_result.text()
 
     # Reading the same sheet again: nothing left to do for the two imported rows.
     read_file(qtbot, page, path, monkeypatch)
-    assert column(page.model, m.COL_KIND) == ["已存在·无变化", "已存在·无变化", "有错误"]
-    assert not page.apply_button.isEnabled()
+    kinds = column(page.import_panel.model, m.COL_KIND)
+    assert kinds == ["已存在·无变化", "已存在·无变化", "有错误"]
+    assert not page.import_panel.apply_button.isEnabled()
 
 
 def test_all_update_and_all_skip_and_a_failed_import_writes_nothing(
@@ -412,12 +427,12 @@ def test_all_update_and_all_skip_and_a_failed_import_writes_nothing(
     warnings: list[tuple[str, str]],
 ) -> None:
     read_file(qtbot, page, county_file(tmp_path), monkeypatch)
-    m = page.model
-    qtbot.mouseClick(page.update_all_button, Qt.MouseButton.LeftButton)
+    m = page.import_panel.model
+    qtbot.mouseClick(page.import_panel.update_all_button, Qt.MouseButton.LeftButton)
     assert m.choices()[1] == "update"
-    qtbot.mouseClick(page.skip_all_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.import_panel.skip_all_button, Qt.MouseButton.LeftButton)
     assert m.choices()[1] == "skip"
-    qtbot.mouseClick(page.update_all_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.import_panel.update_all_button, Qt.MouseButton.LeftButton)
 
     # Another desk edits 张三丰 after the preview: the whole import is refused.
     rec = svc.find_by_id_number(ZSF_ID)
@@ -426,12 +441,13 @@ def test_all_update_and_all_skip_and_a_failed_import_writes_nothing(
     changed.mobile = "13600000000"
     svc.update(rec.id, changed, rec.version)
     before = svc.count()
-    page.apply_import()
+    page.import_panel.apply_import()
     settle(qtbot, page)
     assert warnings and "没有写入任何内容" in warnings[0][1]
-    assert page.import_result.property("state") == "error"
+    assert page.import_panel.import_result.property("state") == "error"
     assert svc.count() == before and svc.find_by_id_number(NEW_ID) is None
-    assert page.apply_button.isEnabled()  # nothing happened: may try again after re-reading
+    # nothing happened: may try again after re-reading
+    assert page.import_panel.apply_button.isEnabled()
 
 
 def test_nothing_chosen_is_not_imported(
@@ -440,12 +456,12 @@ def test_nothing_chosen_is_not_imported(
     warnings: list[tuple[str, str]],
 ) -> None:
     read_file(qtbot, page, county_file(tmp_path), monkeypatch)
-    m = page.model
+    m = page.import_panel.model
     m.setData(m.index(0, m.COL_CHOICE), Qt.CheckState.Unchecked.value,
               Qt.ItemDataRole.CheckStateRole)
     assert column(m, m.COL_CHOICE)[0] == "不导入"
-    assert not page.apply_button.isEnabled()
-    page.apply_import()
+    assert not page.import_panel.apply_button.isEnabled()
+    page.import_panel.apply_import()
     assert answers == [] and svc.count() == 4
 
 
@@ -455,10 +471,12 @@ def test_an_unreadable_file_is_refused_with_its_message(
     junk = tmp_path / "县区.xlsx"
     junk.write_bytes(b"this is not a workbook")
     read_file(qtbot, page, junk, monkeypatch)
-    assert page.model.rowCount() == 0
-    text = page.import_result.text()
-    assert text and "Traceback" not in text and page.import_result.property("state") == "error"
-    assert not page.apply_button.isEnabled() and not page.save_errors_button.isEnabled()
+    assert page.import_panel.model.rowCount() == 0
+    text = page.import_panel.import_result.text()
+    assert text and "Traceback" not in text
+    assert page.import_panel.import_result.property("state") == "error"
+    assert not page.import_panel.apply_button.isEnabled()
+    assert not page.import_panel.save_errors_button.isEnabled()
 
 
 # ---------------------------------------------------------------- in the main window
@@ -483,11 +501,11 @@ def test_the_window_builds_the_page_and_an_import_refreshes_the_counts(
     w.show_page(EXCHANGE)
     page = w.pages.currentWidget()
     assert isinstance(page, ExchangePage) and page is w.exchange
-    page.scope_list.setChecked(True)
-    assert "报名点 如皋市" in page.selection_label.text()
+    page.export_panel.scope_list.setChecked(True)
+    assert "报名点 如皋市" in page.export_panel.selection_label.text()
 
     read_file(qtbot, page, county_file(tmp_path), monkeypatch)
-    page.apply_import()
+    page.import_panel.apply_import()
     settle(qtbot, page)
     assert w.count_label.text() == "已报名 5 人"
     names = [r.name for r in w.registration.list.model.rows()]
@@ -498,29 +516,23 @@ def test_the_window_builds_the_page_and_an_import_refreshes_the_counts(
 # ---------------------------------------------------------------- photos, PDFs, package
 
 
-@pytest.fixture
-def later_exports() -> None:
-    pytest.importorskip("app.services.package")
-    pytest.importorskip("app.services.printing")
-
-
 def test_photo_pack_forms_and_package_from_the_page(
     qtbot: QtBot, page: ExchangePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    later_exports: None,
 ) -> None:
     import zipfile
 
-    for button in (page.photos_button, page.forms_button, page.package_button):
-        assert button.isEnabled() and button.toolTip() != page_module.SOON
+    exports = page.export_panel
+    for button in (exports.photos_button, exports.forms_button, exports.package_button):
+        assert button.isEnabled() and button.toolTip()
 
     # Photo pack as .zip: nobody has a photo yet, the list of who lacks one goes along.
     pack = tmp_path / "照片.zip"
     offered = save_to(monkeypatch, pack)
-    page.photos_zip_action.trigger()
+    page.export_panel.photos_zip_action.trigger()
     settle(qtbot, page)
     assert offered == ["照片_20210920.zip"]
-    assert page.export_result.text() == f"已导出 0 张照片到 {pack}；4 人没有合格照片（见提示）"
-    assert "张三丰" in page.export_result.toolTip()
+    assert exports.export_result.text() == f"已导出 0 张照片到 {pack}；4 人没有合格照片（见提示）"
+    assert "张三丰" in page.export_panel.export_result.toolTip()
     with zipfile.ZipFile(pack) as zf:
         assert any(n.startswith("缺照片名单") for n in zf.namelist())
 
@@ -529,19 +541,19 @@ def test_photo_pack_forms_and_package_from_the_page(
     busy.mkdir()
     (busy / "别的文件.docx").write_bytes(b"x")
     monkeypatch.setattr(files, "choose_folder", lambda *_a: str(busy))
-    page.photos_dir_action.trigger()
+    page.export_panel.photos_dir_action.trigger()
     settle(qtbot, page)
     assert (busy / "照片_20210920").is_dir()
-    assert page.export_result.property("state") == "ok"
+    assert page.export_panel.export_result.property("state") == "ok"
 
     # The forms of one point as one PDF.
-    page.point_combo.setCurrentIndex(page.point_combo.findText("如皋市"))
+    page.export_panel.point_combo.setCurrentIndex(page.export_panel.point_combo.findText("如皋市"))
     pdf = tmp_path / "forms.pdf"
     save_to(monkeypatch, pdf)
-    qtbot.mouseClick(page.forms_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.export_panel.forms_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert page.export_result.text() == f"已导出 2 人到 {pdf}"
+    assert page.export_panel.export_result.text() == f"已导出 2 人到 {pdf}"
 
     # The province package: a folder named with the class and date, with its manifest.
     out_dir = tmp_path / "报省"
@@ -549,11 +561,12 @@ def test_photo_pack_forms_and_package_from_the_page(
     monkeypatch.setattr(files, "choose_folder", lambda *_a: str(out_dir))
     opened: list[Path] = []
     monkeypatch.setattr(files, "open_folder", lambda p: opened.append(p) or True)
-    qtbot.mouseClick(page.package_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.export_panel.package_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
-    assert page.export_result.text().startswith("已生成报省材料包："), page.export_result.text()
+    text = exports.export_result.text()
+    assert text.startswith("已生成报省材料包："), text
     made = [p for p in out_dir.iterdir() if p.is_dir()]
     assert len(made) == 1 and "20210920" in made[0].name
-    assert "2 人" in page.export_result.toolTip()
-    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    assert "2 人" in page.export_panel.export_result.toolTip()
+    qtbot.mouseClick(page.export_panel.open_button, Qt.MouseButton.LeftButton)
     assert opened == [made[0]]

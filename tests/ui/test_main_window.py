@@ -26,10 +26,15 @@ from tests.ui.fakes import (
 from tests.ui.keys import type_text
 from ui import main as ui_main
 from ui.dialogs.operator import OPERATOR_KEY, OperatorDialog, store_operator
-from ui.main_window import TASKS, MainWindow, PlaceholderPage
+from ui.main_window import TASKS, MainWindow
+from ui.pages.confirm import ConfirmPage
+from ui.pages.exchange.page import ExchangePage
 from ui.pages.overview import PointsTableModel
+from ui.pages.payments import PaymentPage
 from ui.pages.photos.page import PhotoPage
 from ui.pages.registration.page import RegistrationPage
+from ui.pages.review import ReviewPage
+from ui.pages.stats import StatsPage
 from ui.widgets.errors import make_excepthook
 from ui.widgets.settings import settings
 
@@ -55,27 +60,24 @@ def test_title_names_the_campaign(window: MainWindow) -> None:
 
 def test_navigation_lists_overview_and_the_seven_tasks(window: MainWindow) -> None:
     assert window.nav_labels() == NAV
-    assert [task for task, _ in TASKS] == NAV[1:]
+    assert list(TASKS) == NAV[1:]
     assert window.pages.count() == len(NAV)
     assert window.pages.currentWidget() is window.overview
 
 
-def test_each_task_page_says_it_comes_later_or_works(window: MainWindow, qtbot: QtBot) -> None:
+def test_each_task_opens_its_page(window: MainWindow, qtbot: QtBot) -> None:
+    kinds = {
+        "报名录入": RegistrationPage, "初审与通知": ReviewPage, "现场确认": ConfirmPage,
+        "照片检查": PhotoPage, "缴费": PaymentPage, "统计": StatsPage, "导出": ExchangePage,
+    }
     for row, task in enumerate(NAV[1:], start=1):
         item = window.nav.item(row)
         rect = window.nav.visualItemRect(item)
         qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         page = window.pages.currentWidget()
-        if task == "照片检查":  # checking files needs no database; attaching them does
-            assert isinstance(page, PhotoPage)
+        assert isinstance(page, kinds[task]), task
+        if task == "照片检查":  # nothing checked yet: nothing to attach
             assert not page.match_button.isEnabled()
-            continue
-        assert isinstance(page, PlaceholderPage)
-        if task == "报名录入":  # built, but the fake startup hands over no database
-            assert "没有打开数据库" in page.message.text()
-            continue
-        assert task in page.message.text()
-        assert "后续版本" in page.message.text()
     window.show_page("概览")
     assert window.pages.currentWidget() is window.overview
 
@@ -86,8 +88,8 @@ def test_status_bar_shows_database_and_count(window: MainWindow) -> None:
     assert "已报名 16 人" in texts
 
 
-def test_status_bar_shows_postgresql_host(qtbot: QtBot) -> None:
-    win = MainWindow(make_startup_info(db_description="PostgreSQL：127.0.0.1/test"))
+def test_status_bar_shows_postgresql_host(qtbot: QtBot, empty_db: object) -> None:
+    win = MainWindow(make_startup_info(db_description="PostgreSQL：127.0.0.1/test", db=empty_db))
     qtbot.addWidget(win)
     assert win.db_label.text() == "PostgreSQL：127.0.0.1/test"
 
@@ -116,8 +118,10 @@ def test_overview_sorts_by_target_numerically(window: MainWindow) -> None:
     assert targets == [12] * 6
 
 
-def test_overview_rows_follow_the_startup_info(qtbot: QtBot) -> None:
-    info = make_startup_info(registered={}, applicant_count=0, backup_note="已备份到 /tmp/x")
+def test_overview_rows_follow_the_startup_info(qtbot: QtBot, empty_db: object) -> None:
+    info = make_startup_info(
+        registered={}, applicant_count=0, backup_note="已备份到 /tmp/x", db=empty_db
+    )
     info = StartupInfo(**{**info.__dict__, "points": info.points[:3]})
     win = MainWindow(info)
     qtbot.addWidget(win)
@@ -126,18 +130,21 @@ def test_overview_rows_follow_the_startup_info(qtbot: QtBot) -> None:
     assert win.count_label.text() == "已报名 0 人"
 
 
-def test_geometry_is_restored_from_settings(qtbot: QtBot, startup_info: StartupInfo) -> None:
-    first = MainWindow(startup_info)
+def test_geometry_is_restored_from_settings(
+    qtbot: QtBot, startup_info: StartupInfo, form_factory: type[FakeForm]
+) -> None:
+    # The one-field form: the real one holds the window wider than this.
+    first = MainWindow(startup_info, form_factory=form_factory)
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
-    first.setGeometry(QRect(30, 40, 700, 500))  # offscreen screen is 800×600
+    first.setGeometry(QRect(30, 40, 760, 540))  # offscreen screen is 800×600
     first.close()  # saves
     assert settings().contains("main_window/geometry")
 
-    second = MainWindow(startup_info)
+    second = MainWindow(startup_info, form_factory=form_factory)
     qtbot.addWidget(second)
-    assert (second.width(), second.height()) == (700, 500)
+    assert (second.width(), second.height()) == (760, 540)
 
 
 def test_settings_are_kept_out_of_the_real_home(sandbox_home: Path) -> None:
@@ -248,7 +255,7 @@ def test_window_renders(window: MainWindow, tmp_path: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     assert image.save(str(out_dir / "cd_main.png"))
     window.show_page("照片检查")
-    assert window.grab().save(str(out_dir / "cd_placeholder.png"))
+    assert window.grab().save(str(out_dir / "cd_photos.png"))
 
 
 def test_exception_in_a_slot_reaches_the_chinese_dialog(
@@ -294,8 +301,7 @@ def test_run_opens_the_window_and_closes_the_database(
         real_dispose()
 
     database.dispose = dispose  # type: ignore[method-assign]
-    fake_startup.info = make_startup_info()
-    object.__setattr__(fake_startup.info, "db", database)  # the real StartupInfo carries it
+    fake_startup.info = make_startup_info(db=database)
     store_operator(settings(), "陆薇")
     seen: list[str] = []
     attached_on: list[str] = []
@@ -536,9 +542,13 @@ def test_closing_with_unsaved_changes_asks(
     assert desk_window.service is not None and desk_window.service.count() == 1
 
 
-def test_window_without_a_database_shows_no_registration_page(window: MainWindow) -> None:
-    assert window.registration is None and window.service is None
-    assert window.operator_label.text() == "操作人：未设置"
+def test_the_window_needs_an_open_database(qtbot: QtBot) -> None:
+    win = MainWindow()
+    qtbot.addWidget(win)
+    with pytest.raises(ValueError, match=r"StartupInfo\.db"):
+        win.attach(make_startup_info())  # no database: nothing to build the pages on
+    assert win.registration is None and win.service is None and not win.is_ready()
+    assert win.operator_label.text() == "操作人：未设置"
 
 
 def test_the_frame_shows_before_the_database_is_open(
@@ -554,8 +564,8 @@ def test_the_frame_shows_before_the_database_is_open(
     assert frame.windowTitle() == TITLE  # the last campaign's title, remembered
     assert not frame.is_ready() and frame.registration is None
     assert frame.db_label.text() == "正在打开数据库…" and frame.busy.isVisible()
-    page = frame.pages.currentWidget()
-    assert isinstance(page, PlaceholderPage) and "正在打开数据库" in page.message.text()
+    assert frame.pages.currentWidget() is frame.opening
+    assert "正在打开数据库" in frame.opening.text()
 
     with qtbot.waitSignal(frame.sig_ready):
         frame.attach(desk_info)

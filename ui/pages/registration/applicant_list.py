@@ -234,13 +234,8 @@ class ApplicantListWidget(QWidget):
         self.sig_refreshed.emit(len(rows))
 
     def _count(self, query: str, filters: dict[str, Any]) -> int:
-        """How many match in all, when more than ROW_LIMIT do (-1 if the service can't say)."""
-        count_matching = getattr(self.service, "search_count", None)
-        if count_matching is not None:
-            return int(count_matching(query, **filters))
-        if not query.strip() and not any(v is not None for v in filters.values()):
-            return self.service.count()
-        return -1
+        """How many match in all, when more than ROW_LIMIT do."""
+        return self.service.search_count(query, **filters)
 
     def _update_count_label(self) -> None:
         shown = self.model.rowCount()
@@ -248,8 +243,7 @@ class ApplicantListWidget(QWidget):
             self.count_label.setText(f"共 {shown} 人")
             self.count_label.setToolTip("")
             return
-        total = f"共 {self.total} 人" if self.total >= 0 else f"超过 {ROW_LIMIT} 人"
-        self.count_label.setText(f"{total}，显示前 {shown} 条")
+        self.count_label.setText(f"共 {self.total} 人，显示前 {shown} 条")
         self.count_label.setToolTip("输入姓名、身份证号或报名序号可缩小范围")
 
     # ------------------------------------------------------------------ selection

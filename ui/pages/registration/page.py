@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from ui.pages.registration.applicant_list import ApplicantListWidget
+from ui.pages.registration.form.applicant_form import ApplicantForm
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -19,18 +20,21 @@ if TYPE_CHECKING:
 SPLITTER_KEY = "registration/splitter"
 LIST_MIN_WIDTH = 380  # 报名序号, 姓名, 性别 and the whole 身份证号 in view
 FORM_WIDTH = 800  # the paper form's layout fits without a horizontal scroll bar from here
-# The form's own header carries these buttons (ui.applicant_form); a form without them
-# gets the page's toolbar instead.
-_FORM_BUTTONS = ("new_button", "save_button", "delete_button", "history_button")
 
 
 class FormLike(Protocol):
-    """What the page needs of ui.applicant_form.ApplicantForm (a QWidget)."""
+    """What the page needs of its form: ApplicantForm, or a stand-in in tests
+    (tests/ui/fake_form.py). The form is a QWidget (the page checks)."""
 
     sig_saved: SignalInstance
     sig_deleted: SignalInstance
     sig_dirty_changed: SignalInstance
     sig_opened: SignalInstance
+    sig_new_handled: SignalInstance
+    sig_leave_requested: SignalInstance
+
+    has_own_buttons: bool
+    """The form shows 新建/保存/删除/历史记录 itself; otherwise the page's toolbar does."""
 
     def new_applicant(self) -> None: ...
     def load(self, applicant_id: int) -> bool | None: ...
@@ -40,17 +44,12 @@ class FormLike(Protocol):
     def confirm_discard(self) -> bool: ...
     def delete_current(self) -> bool: ...
     def show_history(self) -> None: ...
+    def focus_first_field(self) -> None: ...
+    def photos_changed(self, applicant_ids: list[int]) -> None: ...
+    def shutdown(self) -> None: ...
 
 
-FormFactory = Callable[["ApplicantService", "QSettings | None", QWidget], QWidget]
-
-
-def _real_form(service: ApplicantService, settings: QSettings | None, parent: QWidget) -> QWidget:
-    from ui.pages.registration.form.applicant_form import (
-        ApplicantForm,  # imported late: tests may pass a fake
-    )
-
-    return ApplicantForm(service, settings, parent)
+FormFactory = Callable[["ApplicantService", "QSettings | None", QWidget], FormLike]
 
 
 class RegistrationPage(QWidget):
@@ -74,9 +73,11 @@ class RegistrationPage(QWidget):
         self._focus_form_after_open = False
 
         self.list = ApplicantListWidget(service, settings, self)
-        form_widget = (form_factory or _real_form)(service, settings, self)
-        self.form: FormLike = form_widget  # type: ignore[assignment]
-        self.form_widget = form_widget
+        form = (form_factory or ApplicantForm)(service, settings, self)
+        if not isinstance(form, QWidget):
+            raise TypeError("the registration form must be a QWidget")
+        self.form: FormLike = form
+        self.form_widget: QWidget = form
 
         # Actions. Ctrl+N and Ctrl+S belong to the form while the focus is in it; these
         # give the same keys to the list side, so the two never compete for a key.
@@ -99,14 +100,14 @@ class RegistrationPage(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.new_action, self.save_action, self.delete_action, self.history_action):
             self.toolbar.addAction(action)
-        self.toolbar.setVisible(not all(hasattr(form_widget, b) for b in _FORM_BUTTONS))
+        self.toolbar.setVisible(not form.has_own_buttons)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
         right_layout.addWidget(self.toolbar)
-        right_layout.addWidget(form_widget, 1)
+        right_layout.addWidget(form, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("registrationSplitter")
@@ -135,16 +136,11 @@ class RegistrationPage(QWidget):
         self.form.sig_deleted.connect(self._on_deleted)
         self.form.sig_opened.connect(self._on_opened)
         self.form.sig_dirty_changed.connect(self._update_actions)
-        leave = getattr(form_widget, "sig_leave_requested", None)
-        if leave is not None:  # Esc in the form with nothing unsaved: back to the search
-            leave.connect(self._on_leave_requested)
+        # Esc in the form with nothing unsaved: back to the search.
+        self.form.sig_leave_requested.connect(self._on_leave_requested)
         # The form starts a new applicant by itself (its 新建 button, its Ctrl+N): the list
         # then must not keep showing the previous record as the one being edited.
-        for name in ("new_button", "new_shortcut"):
-            source = getattr(form_widget, name, None)
-            signal = getattr(source, "clicked", None) or getattr(source, "activated", None)
-            if signal is not None:
-                signal.connect(self._follow_form)
+        self.form.sig_new_handled.connect(self._follow_form)
 
         self._restore_state()
         self._update_actions()
@@ -221,13 +217,7 @@ class RegistrationPage(QWidget):
 
     def focus_form(self) -> None:
         """Put the cursor in the form's first field (the paper form's order)."""
-        chain = getattr(self.form_widget, "tab_chain", None)
-        if callable(chain):
-            for widget in chain():
-                if widget.isEnabled() and widget.isVisibleTo(self.form_widget):
-                    widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                    return
-        self.form_widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.form.focus_first_field()
 
     def open_applicant(self, applicant_id: int) -> bool:
         """Open a record by id (asks first if the form has unsaved changes)."""
@@ -264,6 +254,14 @@ class RegistrationPage(QWidget):
     def confirm_discard(self) -> bool:
         """True when it is fine to close: nothing unsaved, or the person chose."""
         return self.form.confirm_discard()
+
+    def photos_changed(self, applicant_ids: list[int]) -> None:
+        """The 照片检查 page stored photos: the form shows the new one if it is open."""
+        self.form.photos_changed(applicant_ids)
+
+    def shutdown(self) -> None:
+        """The window closes: a photo the form is storing finishes first."""
+        self.form.shutdown()
 
     # ------------------------------------------------------------------ form → list
     def _follow_form(self) -> None:

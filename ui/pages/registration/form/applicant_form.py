@@ -143,6 +143,12 @@ class ApplicantForm(QWidget):
     """A stored record was loaded into the form; its id."""
     sig_leave_requested = Signal()
     """Esc with nothing unsaved: the page hosting the form may go back to its list."""
+    sig_new_handled = Signal()
+    """The form's own 新建 (button or Ctrl+N) was answered: a new applicant is shown, or
+    the person chose 取消 and the record stays."""
+
+    has_own_buttons = True
+    """新建, 保存, 删除… and 历史记录 are in the form's header (the page needs no toolbar)."""
 
     def __init__(
         self,
@@ -789,6 +795,14 @@ class ApplicantForm(QWidget):
             self.history_button,
         ]
 
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field the person can type in (the paper's order)."""
+        for widget in self.tab_chain():
+            if widget.isEnabled() and widget.isVisibleTo(self):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _set_tab_order(self) -> None:
         chain = self.tab_chain()
         for first, second in itertools.pairwise(chain):
@@ -832,6 +846,15 @@ class ApplicantForm(QWidget):
             or bool(self._format_problems())
             or self.photo_box.has_pending()
         )
+
+    def photos_changed(self, applicant_ids: list[int]) -> None:
+        """Photos were stored elsewhere (照片检查): show the new one if its record is open."""
+        if self.photo_box.applicant_id() in applicant_ids:
+            self.photo_box.reload()
+
+    def shutdown(self) -> None:
+        """The window closes: a photo being stored finishes first."""
+        self.photo_box.shutdown()
 
     def problems(self) -> list[Problem]:
         """What the last check found (the form's own and the service's)."""
@@ -1459,6 +1482,7 @@ class ApplicantForm(QWidget):
     def _new_requested(self) -> None:
         if self.confirm_discard():
             self.new_applicant()
+        self.sig_new_handled.emit()
 
     def _escape(self) -> None:
         if not self.confirm_discard():
