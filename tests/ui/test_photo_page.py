@@ -25,7 +25,8 @@ from app.services.photos import PhotoService, check_file
 from tests.support.people import applicant, id_number
 from tests.ui.photo_files import good_jpeg, phone_jpeg, png_named_jpg, random_bytes
 from ui.dialogs.photo_match import MatchDialog
-from ui.pages.photos.page import PhotoPage, PhotoTableModel
+from ui.pages.photos.model import PhotoTableModel
+from ui.pages.photos.page import PhotoPage
 from ui.widgets import files, messages
 from ui.widgets.photo_box import service_factory_for
 from ui.widgets.photo_common import VerdictState

@@ -13,22 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,23 +37,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.dialogs.photo_match import MatchDialog, who
+from ui.dialogs.photo_match import MatchDialog
+from ui.pages.photos.batch import (
+    ATTACH,
+    CHECK,
+    FIX,
+    Tally,
+    attach_job,
+    check_job,
+    error_text,
+    fix_job,
+    take_results,
+)
+from ui.pages.photos.model import PhotoFilterProxy, PhotoRow, PhotoTableModel
 from ui.widgets import files, messages
 from ui.widgets.photo_common import (
     VerdictState,
-    fixed_name,
     local_paths,
-    pixels_text,
-    reasons_tooltip,
-    short_reasons,
-    short_size,
-    size_text,
-    verdict_state,
 )
 from ui.widgets.workers import BatchJob, Task
 
 if TYPE_CHECKING:
-    from app.domain.photo import PhotoVerdict
     from app.services.photos import MatchReport, PhotoMatch, PhotoService
 
 log = logging.getLogger("classdesk.ui")
@@ -67,234 +65,6 @@ log = logging.getLogger("classdesk.ui")
 FLUSH_MS = 60
 LAST_FOLDER_KEY = "photos/last_folder"
 OUT_FOLDER_KEY = "photos/out_folder"
-
-_Index = QModelIndex | QPersistentModelIndex
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_BACKGROUND = Qt.ItemDataRole.BackgroundRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_CENTER = int(Qt.AlignmentFlag.AlignCenter)
-
-
-# ---------------------------------------------------------------------- rows
-
-
-@dataclass(frozen=True)
-class PhotoRow:
-    """One file of the batch: its verdict (None: could not be checked) and what was done."""
-
-    path: Path
-    verdict: PhotoVerdict | None
-    failure: str = ""
-    action: str = ""
-    action_ok: bool = True
-
-    @property
-    def state(self) -> VerdictState:
-        return VerdictState.FAIL if self.verdict is None else verdict_state(self.verdict)
-
-    @property
-    def fixable(self) -> bool:
-        v = self.verdict
-        return v is not None and not v.passed and v.fixable
-
-    @property
-    def usable(self) -> bool:
-        v = self.verdict
-        return v is not None and v.facts.error is None and bool(v.facts.width)
-
-
-class PhotoTableModel(QAbstractTableModel):
-    """The checked files; rows are added and updated as the workers report."""
-
-    COL_FILE = 0
-    COL_SIZE = 1
-    COL_PIXELS = 2
-    COL_VERDICT = 3
-    COL_REASONS = 4
-    COL_ACTION = 5
-    HEADERS = ("文件", "大小", "像素", "结论", "原因", "处理")
-
-    SORT_ROLE = Qt.ItemDataRole.UserRole
-    STATE_ROLE = Qt.ItemDataRole.UserRole + 1
-    PATH_ROLE = Qt.ItemDataRole.UserRole + 2
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PhotoRow] = []
-        self._by_path: dict[Path, int] = {}
-
-    # ------------------------------------------------------------------ changing
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self._by_path = {}
-        self.endResetModel()
-
-    def has(self, path: Path) -> bool:
-        return path.absolute() in self._by_path
-
-    def put(self, rows: Sequence[PhotoRow]) -> None:
-        """Add new rows (at the end) and replace known ones (same path)."""
-        new: list[PhotoRow] = []
-        for row in rows:
-            at = self._by_path.get(row.path.absolute())
-            if at is None:
-                new.append(row)
-                continue
-            self._rows[at] = row
-            self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.HEADERS) - 1))
-        if new:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-            for row in new:
-                self._by_path[row.path.absolute()] = len(self._rows)
-                self._rows.append(row)
-            self.endInsertRows()
-
-    def update(self, path: Path, **changes: Any) -> None:
-        at = self._by_path.get(path.absolute())
-        if at is not None:
-            self.put([replace(self._rows[at], **changes)])
-
-    # ------------------------------------------------------------------ reading
-    def rows(self) -> list[PhotoRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> PhotoRow:
-        return self._rows[row]
-
-    def row_for(self, path: Path) -> PhotoRow | None:
-        at = self._by_path.get(path.absolute())
-        return self._rows[at] if at is not None else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role == _DISPLAY:
-            return self._text(row, col)
-        if role == self.SORT_ROLE:
-            return self._sort_value(row, col)
-        if role == _TOOLTIP:
-            return self._tooltip(row, col)
-        if role == self.STATE_ROLE:
-            return row.state.value
-        if role == self.PATH_ROLE:
-            return str(row.path)
-        if role == _FOREGROUND:
-            coloured = col == self.COL_VERDICT or (
-                col == self.COL_REASONS and row.state is not VerdictState.PASS
-            )
-            if coloured:
-                return QBrush(QColor(row.state.color))
-            if col == self.COL_ACTION and not row.action_ok:
-                return QBrush(QColor(VerdictState.FAIL.color))
-            return None
-        if role == _BACKGROUND and col == self.COL_VERDICT:
-            return QBrush(QColor(row.state.background))
-        if role == _ALIGN:
-            if col in (self.COL_SIZE, self.COL_PIXELS):
-                return _RIGHT
-            if col == self.COL_VERDICT:
-                return _CENTER
-        return None
-
-    def _text(self, row: PhotoRow, col: int) -> str:
-        v = row.verdict
-        if col == self.COL_FILE:
-            return row.path.name
-        if col == self.COL_ACTION:
-            return row.action
-        if v is None:
-            return {self.COL_VERDICT: "不合格", self.COL_REASONS: row.failure}.get(col, "—")
-        facts = v.facts
-        if col == self.COL_SIZE:
-            return size_text(facts.size)
-        if col == self.COL_PIXELS:
-            shown = getattr(facts, "display_size", None) or (facts.width, facts.height)
-            return pixels_text(*shown)
-        if col == self.COL_VERDICT:
-            return row.state.text
-        if col == self.COL_REASONS:
-            return "；".join(short_reasons(v))
-        return ""
-
-    def _sort_value(self, row: PhotoRow, col: int) -> Any:
-        v = row.verdict
-        if col == self.COL_SIZE:
-            return v.facts.size if v is not None else -1
-        if col == self.COL_PIXELS:
-            return (v.facts.width or 0) * (v.facts.height or 0) if v is not None else -1
-        if col == self.COL_VERDICT:
-            order = {VerdictState.FAIL: 0, VerdictState.WARN: 1, VerdictState.PASS: 2}
-            return order[row.state] * 2 + (0 if row.fixable else 1)
-        return self._text(row, col)
-
-    def _tooltip(self, row: PhotoRow, col: int) -> str:
-        if col == self.COL_FILE:
-            return str(row.path)
-        if col in (self.COL_VERDICT, self.COL_REASONS):
-            if row.verdict is None:
-                return row.failure
-            tip = reasons_tooltip(row.verdict)
-            if row.fixable:
-                tip += "\n\n可以自动修复（修复全部可修复的…）"
-            return tip
-        if col == self.COL_ACTION:
-            return row.action
-        return ""
-
-
-class PhotoFilterProxy(QSortFilterProxyModel):
-    """Sorts by the model's SORT_ROLE; shows all rows or one kind (不合格, 可修复, 合格)."""
-
-    ALL = "all"
-    FAILED = "fail"
-    FIXABLE = "fixable"
-    PASSED = "pass"
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSortRole(PhotoTableModel.SORT_ROLE)
-        self.setSortLocaleAware(True)
-        self._kind = self.ALL
-
-    def set_kind(self, kind: str) -> None:
-        self.beginFilterChange()
-        self._kind = kind
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if self._kind == self.ALL:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, PhotoTableModel)
-        row = model.row_at(source_row)
-        if self._kind == self.FAILED:
-            return row.state is VerdictState.FAIL
-        if self._kind == self.FIXABLE:
-            return row.fixable
-        return row.state is not VerdictState.FAIL
-
-
-# ---------------------------------------------------------------------- the page
 
 
 class PhotoPage(QWidget):
@@ -318,8 +88,9 @@ class PhotoPage(QWidget):
         self._job: BatchJob | None = None
         self._task: Task | None = None
         self._job_kind = ""
-        self._job_counts: dict[str, int] = {}
-        self._attached: list[int] = []
+        self._job_text = ""
+        self._tally = Tally()
+        self._out_folder: Path | None = None
         # Results from the worker are shown together every FLUSH_MS: one table update
         # for many files, not one per file.
         self._incoming: list[tuple[Any, Any]] = []
@@ -559,20 +330,7 @@ class PhotoPage(QWidget):
             self.status_label.setText("正在处理，请等它完成或按「取消」后再添加")
             return False
         known = {row.path.absolute() for row in self.model.rows()}
-        given = list(paths)
-
-        def gather(_job: BatchJob) -> list[Path]:
-            from app.services.photos import photo_files
-
-            found = photo_files(given, recursive=True)
-            return [p for p in found if p.absolute() not in known]
-
-        def check(path: Path, _job: BatchJob) -> PhotoRow:
-            from app.services.photos import check_file
-
-            return PhotoRow(path, check_file(path))
-
-        self._start(BatchJob(check, prepare=gather, parent=self), "check", "正在检查")
+        self._start(check_job(paths, known, self), CHECK, "正在检查")
         return True
 
     # ------------------------------------------------------------------ fixing
@@ -599,27 +357,8 @@ class PhotoPage(QWidget):
 
     def fix_rows(self, rows: Sequence[PhotoRow], out: Path) -> None:
         """Write fixed copies of `rows` into `out`; never overwrite any existing file."""
-        taken: set[str] = set()
-
-        def fix_one(row: PhotoRow, _job: BatchJob) -> PhotoRow:
-            from app.services.photos import PhotoError, fix_photo
-
-            try:
-                result = fix_photo(row.path.read_bytes())
-            except PhotoError as exc:
-                return replace(row, action=f"未修复：{exc.message}", action_ok=False)
-            except OSError as exc:
-                return replace(row, action=f"无法读取：{exc.strerror or exc}", action_ok=False)
-            target = _write_new(out, fixed_name(row.path.name), result.data, taken)
-            state = verdict_state(result.verdict)
-            note = (
-                f"已修复 → {target.name}（{short_size(len(result.data))}，"
-                f"{result.width}×{result.height}，{state.text}）"
-            )
-            return replace(row, action=note, action_ok=result.verdict.passed)
-
         self._out_folder = out
-        self._start(BatchJob(fix_one, list(rows), parent=self), "fix", "正在修复")
+        self._start(fix_job(rows, out, self), FIX, "正在修复")
 
     # ------------------------------------------------------------------ attaching
     def match_by_name(self) -> None:
@@ -675,26 +414,14 @@ class PhotoPage(QWidget):
         """Store each chosen file as its applicant's photo (fixed first when `fix`)."""
         factory = self._service_factory
         assert factory is not None
-        self._attached = []
-
-        def attach_one(m: PhotoMatch, _job: BatchJob) -> tuple[str, bool]:
-            from app.services.photos import MatchReport
-
-            counts = factory().attach_matched(MatchReport(matched=[m]), fix)
-            if counts.errors:
-                return f"未存入 {who(m)}：{counts.errors[0][1]}", False
-            how = "已修复并存入" if counts.fixed else "已存入"
-            verdict = "合格" if counts.passed else "不合格"
-            return f"{how} {who(m)}（{verdict}）", bool(counts.passed)
-
-        self._start(BatchJob(attach_one, list(chosen), parent=self), "attach", "正在存入")
+        self._start(attach_job(chosen, fix, factory, self), ATTACH, "正在存入")
 
     # ------------------------------------------------------------------ running jobs
     def _start(self, job: BatchJob, kind: str, text: str) -> None:
         self._job = job
         self._job_kind = kind
         self._job_text = text
-        self._job_counts = {"done": 0, "ok": 0, "bad": 0}
+        self._tally = Tally()
         job.sig_results.connect(self._on_results)
         job.sig_progress.connect(self._on_progress)
         job.sig_finished.connect(self._on_finished)
@@ -731,69 +458,40 @@ class PhotoPage(QWidget):
     def _flush(self) -> None:
         self._flush_timer.stop()
         results, self._incoming = self._incoming, []
-        if not results:
-            return
-        kind = self._job_kind
-        rows: list[PhotoRow] = []
-        for item, result in results:
-            self._job_counts["done"] += 1
-            if kind == "attach":
-                match: PhotoMatch = item
-                if isinstance(result, BaseException):
-                    text, ok = f"未存入 {who(match)}：{_error_text(result)}", False
-                else:
-                    text, ok = result
-                    if not text.startswith("未存入"):
-                        self._attached.append(match.applicant_id)
-                self._job_counts["ok" if ok else "bad"] += 1
-                self.model.update(match.path, action=text, action_ok=ok)
-                continue
-            if isinstance(result, BaseException):
-                path = item.path if isinstance(item, PhotoRow) else Path(item)
-                if kind == "fix":
-                    why = f"未修复：{_error_text(result)}"
-                    self.model.update(path, action=why, action_ok=False)
-                else:
-                    rows.append(PhotoRow(path, None, failure=f"无法检查：{_error_text(result)}"))
-                self._job_counts["bad"] += 1
-                continue
-            rows.append(result)
-            self._job_counts["ok" if result.action_ok else "bad"] += 1
-        if rows:
-            self.model.put(rows)
+        if results:
+            take_results(self.model, self._job_kind, results, self._tally)
 
     def _on_finished(self, cancelled: bool, failure: object) -> None:
         self._flush()
-        kind, counts = self._job_kind, self._job_counts
+        kind, tally = self._job_kind, self._tally
         self._job = None
         self.progress_row.hide()
-        done = counts.get("done", 0)
         if isinstance(failure, BaseException):
             log.error("photo batch failed", exc_info=failure)
-            messages.warn(self, "照片检查", f"处理中断：{_error_text(failure)}")
+            messages.warn(self, "照片检查", f"处理中断：{error_text(failure)}")
         stopped = "已取消：" if cancelled else ""
-        if kind == "check":
-            self.status_label.setText(f"{stopped}检查了 {done} 个文件")
-        elif kind == "fix":
-            folder = getattr(self, "_out_folder", None)
+        if kind == CHECK:
+            self.status_label.setText(f"{stopped}检查了 {tally.done} 个文件")
+        elif kind == FIX:
+            folder = self._out_folder
             where = f"，存放在 {folder}" if folder is not None else ""
-            self.status_label.setText(f"{stopped}修复了 {counts['ok']} 张{where}")
-            if counts["bad"]:
+            self.status_label.setText(f"{stopped}修复了 {tally.ok} 张{where}")
+            if tally.bad:
                 self.status_label.setText(
-                    self.status_label.text() + f"；{counts['bad']} 张未能修复合格（见「处理」栏）"
+                    self.status_label.text() + f"；{tally.bad} 张未能修复合格（见「处理」栏）"
                 )
-        elif kind == "attach":
+        elif kind == ATTACH:
             self.status_label.setText(
-                f"{stopped}存入 {len(self._attached)} 位学员的照片"
-                + (f"；{counts['bad']} 张有问题（见「处理」栏）" if counts["bad"] else "")
+                f"{stopped}存入 {len(tally.attached)} 位学员的照片"
+                + (f"；{tally.bad} 张有问题（见「处理」栏）" if tally.bad else "")
             )
-            if self._attached:
-                self.sig_photos_attached.emit(list(self._attached))
+            if tally.attached:
+                self.sig_photos_attached.emit(list(tally.attached))
         self.sig_busy_changed.emit(False)
         self._update_buttons()
 
     def _failed(self, exc: BaseException) -> None:
-        messages.warn(self, "照片检查", _error_text(exc))
+        messages.warn(self, "照片检查", error_text(exc))
 
     def _task_finished(self) -> None:
         self._task = None
@@ -829,35 +527,3 @@ class PhotoPage(QWidget):
         else:
             event.ignore()
 
-
-def _error_text(exc: BaseException) -> str:
-    message = getattr(exc, "message", None)
-    if isinstance(message, str) and message:
-        return message
-    if isinstance(exc, OSError):
-        return str(exc.strerror or exc)
-    return str(exc) or type(exc).__name__
-
-
-def _write_new(folder: Path, name: str, data: bytes, taken: set[str]) -> Path:
-    """Write `data` as `name` in `folder`, as "name (2).jpg" … if that name exists.
-
-    Exclusive creation: an existing file — a source photo, an earlier run's result — is
-    never overwritten.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    stem, suffix = Path(name).stem, Path(name).suffix or ".jpg"
-    n = 1
-    while True:
-        candidate = name if n == 1 else f"{stem} ({n}){suffix}"
-        n += 1
-        if candidate.lower() in taken:
-            continue
-        target = folder / candidate
-        try:
-            with open(target, "xb") as f:
-                f.write(data)
-        except FileExistsError:
-            continue
-        taken.add(candidate.lower())
-        return target
