@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
         from ui.pages.registration.page import RegistrationPage
         from ui.pages.review import ReviewPage
         from ui.pages.stats import StatsPage
-        from ui.widgets.photo_box import service_factory_for
+        from ui.widgets.photo_work import service_factory_for
 
         db, who = info.db, self.operator or UNSIGNED
         assert db is not None

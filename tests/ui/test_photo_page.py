@@ -28,8 +28,8 @@ from ui.dialogs.photo_match import MatchDialog
 from ui.pages.photos.model import PhotoTableModel
 from ui.pages.photos.page import PhotoPage
 from ui.widgets import files, messages
-from ui.widgets.photo_box import service_factory_for
 from ui.widgets.photo_common import VerdictState
+from ui.widgets.photo_work import service_factory_for
 
 
 @pytest.fixture

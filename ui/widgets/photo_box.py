@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +29,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QKeySequence,
-    QMouseEvent,
     QPixmap,
-    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -51,18 +48,17 @@ from ui.widgets import files, messages
 from ui.widgets.photo_common import (
     FAIL_COLOR,
     WARN_COLOR,
-    is_usable,
     local_paths,
-    pixels_text,
     png_bytes,
     preview_image,
-    problem_lines,
     reasons_tooltip,
     short_reasons,
     short_size,
     verdict_state,
     worth_fixing,
 )
+from ui.widgets.photo_picture import PICTURE_HEIGHT, PICTURE_WIDTH, PhotoPicture
+from ui.widgets.photo_work import Outcome, PhotoWork, ShownPhoto, service_factory_for
 from ui.widgets.style import repolish
 from ui.widgets.workers import Task
 
@@ -72,8 +68,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("classdesk.ui")
 
-PICTURE_WIDTH = 126
-PICTURE_HEIGHT = PICTURE_WIDTH * 49 // 35  # a 2-inch photo's 35 : 49
 EMPTY_TEXT = "照片\n（近期1寸免冠）\n\n点击选择、\n拖入或粘贴"
 PASTED_NAME = "粘贴的图片.png"
 MAX_REASON_LINES = 3
@@ -91,103 +85,6 @@ QLabel#photoReasons { font-size: 11px; }
 QLabel#photoNote { color: #5f6b7a; font-size: 11px; }
 QPushButton { padding: 2px 1px; min-width: 0px; }
 """
-
-
-# ---------------------------------------------------------------------- what is shown
-
-
-@dataclass(frozen=True)
-class ShownPhoto:
-    """The photo in the box: its bytes and verdict; `stored` once it is in the database."""
-
-    data: bytes
-    filename: str
-    verdict: PhotoVerdict
-    image: QImage
-    original: bytes | None = None
-    stored: bool = False
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What a worker hands back to the box."""
-
-    generation: int
-    applicant_id: int | None
-    shown: ShownPhoto | None
-    changed: bool = False  # the stored photo changed: tell the form
-    warning: tuple[str, str] | None = None  # (title, text) to show instead
-
-
-def service_factory_for(service: Any) -> Callable[[], PhotoService]:
-    """PhotoService on an ApplicantService's database and campaign, as its current operator
-    (the window changes `service.operator` when the person at the desk changes).
-
-    Made on first use, on the worker thread that needs it (it imports Pillow and reads the
-    campaign); later calls hand back the same one with the operator brought up to date.
-    """
-    made: list[PhotoService] = []
-
-    def make() -> PhotoService:
-        if not made:
-            from app.services.photos import PhotoService
-
-            made.append(PhotoService(service.db, service.operator, service.campaign_id))
-        photos = made[0]
-        photos.operator = str(service.operator).strip() or "未署名"
-        return photos
-
-    return make
-
-
-class _Picture(QLabel):
-    """The 2-inch frame: the photo scaled to fit, or what to do to put one in."""
-
-    clicked = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("photoPicture")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setFixedSize(PICTURE_WIDTH, PICTURE_HEIGHT)
-        self.setWordWrap(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._image = QImage()
-
-    def set_image(self, image: QImage) -> None:
-        self._image = image
-        self._render()
-
-    def image(self) -> QImage:
-        return self._image
-
-    def _render(self) -> None:
-        if self._image.isNull():
-            if self.pixmap() is not None and not self.pixmap().isNull():
-                self.setPixmap(QPixmap())  # the text set after this shows again
-            return
-        ratio = self.devicePixelRatioF()
-        inner = QSize(self.width() - 4, self.height() - 4) * ratio
-        pixmap = QPixmap.fromImage(
-            self._image.scaled(
-                inner, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        )
-        pixmap.setDevicePixelRatio(ratio)
-        self.setPixmap(pixmap)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._render()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-            event.position().toPoint()
-        ):
-            self.clicked.emit()
-        super().mouseReleaseEvent(event)
 
 
 class PhotoBox(QFrame):
@@ -210,6 +107,7 @@ class PhotoBox(QFrame):
         self.setStyleSheet(BOX_STYLE)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         self._service_factory = service_factory
+        self._work = PhotoWork(service_factory, self._preview)
         self._applicant_id: int | None = None
         self._shown: ShownPhoto | None = None
         self._generation = 0
@@ -230,7 +128,7 @@ class PhotoBox(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(3)
-        self.picture = _Picture(self)
+        self.picture = PhotoPicture(self)
         self.picture.clicked.connect(self.choose)
         self.picture.setToolTip("点击选择照片文件；也可以把照片文件拖到这里，或复制后按 Ctrl+V")
         lay.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -342,7 +240,7 @@ class PhotoBox(QFrame):
         if applicant_id is None or has_photo is False or self._service_factory is None:
             self._show_empty()
         else:
-            self._run(self._load_work(applicant_id), "正在载入照片…")
+            self._run(self._work.load(self._generation, applicant_id), "正在载入照片…")
         if had_pending:
             self.sig_pending_changed.emit(False)
 
@@ -352,7 +250,7 @@ class PhotoBox(QFrame):
         if applicant_id is None or self.has_pending() or self._service_factory is None:
             return
         self._generation += 1
-        self._run(self._load_work(applicant_id), "正在载入照片…")
+        self._run(self._work.load(self._generation, applicant_id), "正在载入照片…")
 
     def shutdown(self, timeout: float = 15.0) -> None:
         """The window closes: let a photo being stored finish (a fix takes ~1 s at most)."""
@@ -366,7 +264,10 @@ class PhotoBox(QFrame):
         self._generation += 1
         self._applicant_id = applicant_id
         self._run(
-            self._store_work(applicant_id, shown.data, shown.filename, shown.original, shown.note),
+            self._work.store(
+                self._generation, applicant_id, shown.data, shown.filename, shown.original,
+                shown.note,
+            ),
             "正在保存照片…",
         )
         self.sig_pending_changed.emit(False)
@@ -418,7 +319,10 @@ class PhotoBox(QFrame):
         if self.is_busy_here():
             return
         self._generation += 1
-        self._run(self._offer_work(self._applicant_id, data, filename), "正在检查照片…")
+        self._run(
+            self._work.offer(self._generation, self._applicant_id, data, filename),
+            "正在检查照片…",
+        )
 
     def fix(self) -> None:
         """Fix the photo shown: the fixed one replaces it, the original is kept beside it."""
@@ -428,7 +332,9 @@ class PhotoBox(QFrame):
         source = shown.original or shown.data
         self._generation += 1
         self._run(
-            self._fix_work(self._applicant_id, source, shown.filename, shown.stored),
+            self._work.fix(
+                self._generation, self._applicant_id, source, shown.filename, shown.stored
+            ),
             "正在修复照片…",
         )
 
@@ -448,128 +354,19 @@ class PhotoBox(QFrame):
         ):
             return
         self._generation += 1
-        self._run(self._remove_work(applicant_id), "正在删除照片…")
+        self._run(self._work.remove(self._generation, applicant_id), "正在删除照片…")
 
     def is_busy_here(self) -> bool:
         """Busy with the photo shown now (work for an applicant left behind does not count)."""
         return self._current_task is not None and self._current_task.is_running()
 
-    # ------------------------------------------------------------------ work (worker thread)
-    def _service(self) -> PhotoService:
-        assert self._service_factory is not None
-        return self._service_factory()
-
+    # ------------------------------------------------------------------ work (see photo_work)
     def _preview(self, data: bytes) -> QImage:
         ratio = max(self.devicePixelRatioF(), 1.0)
         return preview_image(data, QSize(PICTURE_WIDTH, PICTURE_HEIGHT) * ratio * 2)
 
-    def _load_work(self, applicant_id: int) -> Callable[[], _Outcome]:
-        generation, factory, preview = self._generation, self._service, self._preview
-
-        def work() -> _Outcome:
-            stored = factory().get(applicant_id)
-            if stored is None:
-                return _Outcome(generation, applicant_id, None)
-            verdict = stored.check()
-            when = f"{stored.updated_at:%Y-%m-%d %H:%M}" if stored.updated_at else ""
-            note = f"{stored.updated_by} {when}".strip()
-            if stored.original:
-                note += "（原图已保存）"
-            shown = ShownPhoto(
-                stored.data, stored.filename, verdict, preview(stored.data),
-                original=stored.original, stored=True, note=note,
-            )
-            return _Outcome(generation, applicant_id, shown)
-
-        return work
-
-    def _offer_work(
-        self, applicant_id: int | None, data: bytes, filename: str
-    ) -> Callable[[], _Outcome]:
-        generation, factory, preview = self._generation, self._service, self._preview
-        can_store = self._service_factory is not None
-
-        def work() -> _Outcome:
-            from app.services.photos import check_bytes
-
-            verdict = check_bytes(data, filename)
-            if not is_usable(verdict):
-                reasons = "\n".join(f"• {line}" for line in problem_lines(verdict))
-                return _Outcome(
-                    generation, applicant_id, None,
-                    warning=("不能用作照片", f"{filename} 不能用作照片：\n{reasons}\n\n没有保存。"),
-                )
-            image = preview(data)
-            if applicant_id is None or not can_store:
-                note = "保存报名表时一并保存照片"
-                shown = ShownPhoto(data, filename, verdict, image, note=note)
-                return _Outcome(generation, applicant_id, shown)
-            stored_verdict = factory().attach(applicant_id, data, filename)
-            shown = ShownPhoto(
-                data, filename, stored_verdict, image, stored=True, note=f"已保存：{filename}"
-            )
-            return _Outcome(generation, applicant_id, shown, changed=True)
-
-        return work
-
-    def _fix_work(
-        self, applicant_id: int | None, source: bytes, filename: str, store: bool
-    ) -> Callable[[], _Outcome]:
-        generation, factory, preview = self._generation, self._service, self._preview
-
-        def work() -> _Outcome:
-            from app.services.photos import PhotoError, fix_photo, inspect_bytes
-
-            try:
-                result = fix_photo(source, filename=filename)
-            except PhotoError as exc:
-                return _Outcome(generation, applicant_id, None, warning=("无法修复", exc.message))
-            before = inspect_bytes(source, filename)
-            name = result.filename
-            was = pixels_text(*(before.display_size or (before.width, before.height)))
-            note = (
-                f"已修复：{short_size(before.size)} {was} → "
-                f"{short_size(len(result.data))} {result.width}×{result.height}，原图已保留"
-            )
-            verdict = result.verdict
-            stored = False
-            if store and applicant_id is not None:
-                verdict = factory().attach(applicant_id, result.data, name, original=source)
-                stored = True
-            shown = ShownPhoto(
-                result.data, name, verdict, preview(result.data), original=source,
-                stored=stored, note=note,
-            )
-            return _Outcome(generation, applicant_id, shown, changed=stored)
-
-        return work
-
-    def _store_work(
-        self, applicant_id: int, data: bytes, filename: str, original: bytes | None, note: str
-    ) -> Callable[[], _Outcome]:
-        generation, factory, preview = self._generation, self._service, self._preview
-
-        def work() -> _Outcome:
-            verdict = factory().attach(applicant_id, data, filename, original=original)
-            kept = note if note.startswith("已修复") else f"已保存：{filename}"
-            shown = ShownPhoto(
-                data, filename, verdict, preview(data), original=original, stored=True, note=kept
-            )
-            return _Outcome(generation, applicant_id, shown, changed=True)
-
-        return work
-
-    def _remove_work(self, applicant_id: int) -> Callable[[], _Outcome]:
-        generation, factory = self._generation, self._service
-
-        def work() -> _Outcome:
-            factory().remove(applicant_id)
-            return _Outcome(generation, applicant_id, None, changed=True)
-
-        return work
-
     # ------------------------------------------------------------------ running
-    def _run(self, work: Callable[[], _Outcome], busy_text: str) -> None:
+    def _run(self, work: Callable[[], Outcome], busy_text: str) -> None:
         task = Task(work, self)
         self._tasks.add(task)
         self._current_task = task
@@ -588,7 +385,7 @@ class PhotoBox(QFrame):
             self._update_buttons()
         task.deleteLater()
 
-    def _on_done(self, outcome: _Outcome) -> None:
+    def _on_done(self, outcome: Outcome) -> None:
         if outcome.changed and outcome.applicant_id is not None:
             self.sig_photo_changed.emit(outcome.applicant_id)
         if outcome.generation != self._generation:
