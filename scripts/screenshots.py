@@ -7,7 +7,8 @@ fixed moment) in a fixed scratch folder, opens ui.main_window.MainWindow offscre
 each `--size`, walks every navigation entry (and every tab of a page), opens a record in
 报名录入, checks a few generated photo files on 照片检查, looks a person up on 现场确认,
 and opens the dialogs that open deterministically (history, delete question, operator,
-return reasons, payment). One PNG per view in `--out/<W>x<H>/`.
+return reasons, payment); shows the form scrolled to its end, and with typing mistakes.
+One PNG per view in `--out/<W>x<H>/`.
 
 Only the window's public entry points are used (ui.main.make_application,
 ui.main_window.MainWindow and its page attributes, widgets found by object name), so the
@@ -204,11 +205,20 @@ def shoot(size: str, out: Path, count: int, seed: int) -> int:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QLineEdit, QPushButton, QTableView, QTabWidget, QWidget
+    from PySide6.QtWidgets import (
+        QLineEdit,
+        QPushButton,
+        QScrollArea,
+        QTableView,
+        QTabWidget,
+        QWidget,
+    )
 
     from app.services import startup
     from ui.main import make_application
     from ui.main_window import MainWindow
+
+    print(f"ui from {Path(sys.modules['ui.main'].__file__ or '').parent}")
 
     app = make_application(["screenshots"])
     hints = QGuiApplication.styleHints()
@@ -271,6 +281,19 @@ def shoot(size: str, out: Path, count: int, seed: int) -> int:
             assert registration is not None
             modal("dialog_history", registration.show_history)
             modal("dialog_delete", registration.delete)
+            scroll = find(QScrollArea, "formScroll")
+            assert isinstance(scroll, QScrollArea)
+            bar = scroll.verticalScrollBar()
+            bar.setValue(bar.maximum())
+            save("registration_form_bottom")
+            bar.setValue(0)
+            # Typing mistakes: the problems under their fields and in the form's summary.
+            for name, text in (("mobile", "1391234"), ("email", "zhang#example")):
+                edit = find(QLineEdit, name)
+                assert isinstance(edit, QLineEdit)
+                edit.setText(text)
+            settle(500)
+            save("registration_problems")
         elif label == "初审与通知":
             tab = page.findChildren(QTabWidget)[0] if page is not None else None
             if tab is not None:

@@ -195,16 +195,16 @@ def fill(qtbot: QtBot, form: ApplicantForm, data: ApplicantData) -> None:
         ("employer", data.employer),
     ):
         if text:
-            retype(qtbot, form._fields[name].editor, text)
-    focus_on(qtbot, form.point)
-    type_into(qtbot, form.point, data.registration_point)
+            retype(qtbot, form.cells.fields[name].editor, text)
+    focus_on(qtbot, form.office.point)
+    type_into(qtbot, form.office.point, data.registration_point)
     for combo, value in (
-        (form.ethnicity, data.ethnicity),
-        (form.education, data.education),
-        (form.political_status, data.political_status),
-        (form.identity_category, data.identity_category),
-        (form.major_relation, data.major_relation),
-        (form.employer_nature, data.employer_nature),
+        (form.sheet2.ethnicity, data.ethnicity),
+        (form.sheet2.education, data.education),
+        (form.sheet2.political_status, data.political_status),
+        (form.sheet2.identity_category, data.identity_category),
+        (form.sheet2.major_relation, data.major_relation),
+        (form.sheet2.employer_nature, data.employer_nature),
     ):
         if value is not None:
             focus_on(qtbot, combo)
@@ -222,8 +222,8 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     dialogs: Dialogs,
 ) -> None:
     # a first start: no last point, so the cursor waits in 报名点
-    assert focused() is form.point
-    assert form.serial_label.text() == "报名序号：保存后自动编号"
+    assert focused() is form.office.point
+    assert form.sheet2.serial_label.text() == "报名序号：保存后自动编号"
     # fmt: off
     steps: list[str | None] = [
         "如皋", "1", "1",                      # 报名点, 报名方式, 学员类别 (参加考试 is skipped)
@@ -244,9 +244,9 @@ def test_whole_applicant_typed_with_the_keyboard_only(
             type_text(qtbot, text)
         tab(qtbot)
     assert form.is_dirty()
-    assert form.gender.currentText() == "1 男"
-    assert form.birth_ym.text() == "1995-08"
-    assert form.age.text() == "26"
+    assert form.sheet2.gender.currentText() == "1 男"
+    assert form.sheet2.birth_ym.text() == "1995-08"
+    assert form.sheet4.age.text() == "26"
 
     with qtbot.waitSignal(form.sig_saved, timeout=2000) as saved:
         ctrl(qtbot, Qt.Key.Key_S)
@@ -255,8 +255,8 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     applicant_id = saved.args[0]
     assert form.current_id() == applicant_id
     assert not form.is_dirty()
-    assert form.serial_label.text() == "报名序号：0001"
-    assert "0001" in form.status_label.text()
+    assert form.sheet2.serial_label.text() == "报名序号：0001"
+    assert "0001" in form.header.status_label.text()
 
     record = svc.get(applicant_id)
     assert record.data == ApplicantData(
@@ -301,13 +301,13 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     assert form_settings.value(LAST_POINT_KEY) == "如皋市"
     ctrl(qtbot, Qt.Key.Key_N)
     assert form.current_id() is None
-    assert form.point.currentText() == "如皋市"
-    assert focused() is form.name
+    assert form.office.point.currentText() == "如皋市"
+    assert focused() is form.sheet2.name
 
 
 def test_tab_order_follows_the_paper_form(qtbot: QtBot, form: ApplicantForm) -> None:
-    form.enrolment_type.set_value(EnrolmentType.RETAKE_AUDIT)  # 参加考试 becomes reachable
-    focus_on(qtbot, form.point)
+    form.office.enrolment_type.set_value(EnrolmentType.RETAKE_AUDIT)  # 参加考试 becomes reachable
+    focus_on(qtbot, form.office.point)
     visited = [focused().objectName()]
     for _ in range(len(form.tab_chain()) - 5):
         tab(qtbot)
@@ -328,14 +328,14 @@ def test_tab_order_follows_the_paper_form(qtbot: QtBot, form: ApplicantForm) -> 
 
 
 def test_new_trainee_cannot_opt_out_of_the_exam(qtbot: QtBot, form: ApplicantForm) -> None:
-    assert not form.sits_exam.isEnabled() and form.sits_exam.isChecked()
-    focus_on(qtbot, form.enrolment_type)
+    assert not form.office.sits_exam.isEnabled() and form.office.sits_exam.isChecked()
+    focus_on(qtbot, form.office.enrolment_type)
     type_text(qtbot, "2")
-    assert form.sits_exam.isEnabled()
-    form.sits_exam.setChecked(False)
+    assert form.office.sits_exam.isEnabled()
+    form.office.sits_exam.setChecked(False)
     assert form.data().sits_exam is False
     type_text(qtbot, "1")
-    assert not form.sits_exam.isEnabled() and form.data().sits_exam is True
+    assert not form.office.sits_exam.isEnabled() and form.data().sits_exam is True
 
 
 # ---------------------------------------------------------------- the ID number
@@ -344,44 +344,45 @@ def test_new_trainee_cannot_opt_out_of_the_exam(qtbot: QtBot, form: ApplicantFor
 def test_id_number_fills_gender_birth_month_and_age_as_typed(
     qtbot: QtBot, form: ApplicantForm
 ) -> None:
-    focus_on(qtbot, form.id_number)
+    focus_on(qtbot, form.sheet2.id_number)
     type_text(qtbot, LI_ID[:17])
-    assert form.gender.value() is None and form.birth_ym.text() == "" and form.age.text() == ""
+    assert form.sheet2.gender.value() is None and form.sheet2.birth_ym.text() == ""
+    assert form.sheet4.age.text() == ""
     type_text(qtbot, LI_ID[17])
-    assert form.gender.currentText() == "1 男"
-    assert form.birth_ym.text() == "1995-08"
-    assert form.age.text() == "26"  # on 2021-09-20, the service's today
-    assert "1995年8月16日生" in form.id_hint.text() and "如皋" in form.id_hint.text()
+    assert form.sheet2.gender.currentText() == "1 男"
+    assert form.sheet2.birth_ym.text() == "1995-08"
+    assert form.sheet4.age.text() == "26"  # on 2021-09-20, the service's today
+    assert "1995年8月16日生" in form.sheet2.id_hint.text() and "如皋" in form.sheet2.id_hint.text()
     # another person's number replaces what was derived, never what was typed
     woman = id_number(birth=date(1988, 2, 29), male=False)
-    retype(qtbot, form.id_number, woman)
-    assert form.gender.currentText() == "2 女"
-    assert form.birth_ym.text() == "1988-02"
-    assert form.age.text() == "33"
+    retype(qtbot, form.sheet2.id_number, woman)
+    assert form.sheet2.gender.currentText() == "2 女"
+    assert form.sheet2.birth_ym.text() == "1988-02"
+    assert form.sheet4.age.text() == "33"
 
 
 def test_hand_typed_gender_that_disagrees_with_the_id_is_an_error(
     qtbot: QtBot, form: ApplicantForm
 ) -> None:
-    focus_on(qtbot, form.gender)
+    focus_on(qtbot, form.sheet2.gender)
     type_text(qtbot, "2")  # typed from paper before the ID: 女
     tab(qtbot, 2)
-    assert focused() is form.id_number
+    assert focused() is form.sheet2.id_number
     type_text(qtbot, LI_ID)  # a man's number
-    assert form.gender.currentText() == "2 女"  # what the person typed stays
+    assert form.sheet2.gender.currentText() == "2 女"  # what the person typed stays
     wait_checked(qtbot, form)
     qtbot.waitUntil(lambda: "性别与身份证号不符" in form.problem_text("gender"))
     assert "男" in form.problem_text("gender")
     assert form.problem_severity("gender") == "error"
-    label = form._fields["gender"].message
+    label = form.cells.fields["gender"].message
     assert label.isVisible() and label.property("severity") == "error"
-    assert "错误" in form.summary_label.text()
+    assert "错误" in form.header.summary_label.text()
     # a hand-typed 年月 that disagrees too
-    retype(qtbot, form.birth_ym, "9509")
+    retype(qtbot, form.sheet2.birth_ym, "9509")
     wait_checked(qtbot, form)
     qtbot.waitUntil(lambda: "出生年月与身份证号不符" in form.problem_text("birth_ym"))
     # putting it right clears the error
-    focus_on(qtbot, form.gender)
+    focus_on(qtbot, form.sheet2.gender)
     type_text(qtbot, "1")
     wait_checked(qtbot, form)
     qtbot.waitUntil(lambda: form.problem_text("gender") == "")
@@ -392,13 +393,13 @@ def test_live_check_shows_problems_next_to_the_field_and_a_summary(
     qtbot: QtBot, form: ApplicantForm
 ) -> None:
     assert form.problem_text("mobile") == ""  # a blank new form is not shouted at
-    retype(qtbot, form.mobile, "1391234")
+    retype(qtbot, form.sheet2.mobile, "1391234")
     wait_checked(qtbot, form)
     qtbot.waitUntil(lambda: "11位" in form.problem_text("mobile"))
     assert form.problem_severity("mobile") == "error"
     errors = sum(1 for p in form.problems() if p.is_error)
     warnings = len(form.problems()) - errors
-    assert form.summary_label.text() == f"{errors} 个错误，{warnings} 个提醒"
+    assert form.header.summary_label.text() == f"{errors} 个错误，{warnings} 个提醒"
     tab(qtbot)  # leaving 手机 for EMAIL; leaving an empty required field shows its hint
     tab(qtbot)
     assert form.problem_text("email") == ""  # e-mail is optional
@@ -407,18 +408,18 @@ def test_live_check_shows_problems_next_to_the_field_and_a_summary(
 def test_graduation_accepts_paper_yymm_and_full_year_month(
     qtbot: QtBot, form: ApplicantForm, dialogs: Dialogs, svc: ApplicantService
 ) -> None:
-    retype(qtbot, form.graduation, "0907")
+    retype(qtbot, form.sheet2.graduation, "0907")
     assert form.data().graduation == YearMonth(2009, 7)
-    assert form.graduation_hint.text() == "= 2009年7月"
-    retype(qtbot, form.graduation, "2009-07")
+    assert form.sheet2.graduation_hint.text() == "= 2009年7月"
+    retype(qtbot, form.sheet2.graduation, "2009-07")
     assert form.data().graduation == YearMonth(2009, 7)
-    retype(qtbot, form.graduation, "九月")
+    retype(qtbot, form.sheet2.graduation, "九月")
     wait_checked(qtbot, form)
     qtbot.waitUntil(lambda: "0907" in form.problem_text("graduation"))
     assert not form.save()
     assert dialogs.warnings and "毕业时间" in dialogs.warnings[0][1]
     assert svc.count() == 0
-    assert form.graduation.text() == "九月"  # nothing typed is lost
+    assert form.sheet2.graduation.text() == "九月"  # nothing typed is lost
 
 
 # ---------------------------------------------------------------- saving
@@ -438,7 +439,7 @@ def test_saving_with_errors_asks_and_marks_the_record(
     _title, text = dialogs.questions[-1]
     assert "个错误" in text and "仍要保存吗？记录会标记为有错误" in text
     assert svc.count() == 0 and form.is_dirty()
-    assert focused() is form.education  # the first error
+    assert focused() is form.sheet2.education  # the first error
 
     dialogs.answers = [SB.Yes]
     with qtbot.waitSignal(form.sig_saved, timeout=2000) as saved:
@@ -447,7 +448,7 @@ def test_saving_with_errors_asks_and_marks_the_record(
     assert record.error_count >= 1
     assert any(p.field == "education" and p.is_error for p in record.problems)
     assert record.data.name == "王芳" and record.data.gender is Gender.FEMALE
-    assert "有 " in form.status_label.text() and "已标记" in form.status_label.text()
+    assert "有 " in form.header.status_label.text() and "已标记" in form.header.status_label.text()
 
 
 def test_saving_with_warnings_only_does_not_ask(
@@ -462,7 +463,7 @@ def test_saving_with_warnings_only_does_not_ask(
         ("employer_credit_code", ""),
     ):
         if value:
-            retype(qtbot, form._fields[name].editor, value)
+            retype(qtbot, form.cells.fields[name].editor, value)
     assert form.save()
     assert dialogs.questions == []
     record = svc.get(form.current_id() or 0)
@@ -486,7 +487,7 @@ def test_service_failure_keeps_what_was_typed(
     dialogs.answers = [SB.Yes] * 3
     assert not form.save()
     assert dialogs.warnings and "数据库暂时无法写入" in dialogs.warnings[-1][1]
-    assert form.name.text() == "孙七" and form.is_dirty() and form.current_id() is None
+    assert form.sheet2.name.text() == "孙七" and form.is_dirty() and form.current_id() is None
 
 
 def test_editing_a_loaded_record_updates_it(
@@ -497,9 +498,9 @@ def test_editing_a_loaded_record_updates_it(
         assert form.load(rec.id)
     assert opened.args == [rec.id]
     assert not form.is_dirty()
-    assert form.serial_label.text() == "报名序号：0001"
+    assert form.sheet2.serial_label.text() == "报名序号：0001"
     with qtbot.waitSignal(form.sig_dirty_changed) as dirty:
-        retype(qtbot, form.mobile, "13800001111")
+        retype(qtbot, form.sheet2.mobile, "13800001111")
     assert dirty.args == [True]
     ctrl(qtbot, Qt.Key.Key_S)
     stored = svc.get(rec.id)
@@ -516,14 +517,14 @@ def test_typing_a_registered_id_offers_the_existing_record(
     qtbot: QtBot, form: ApplicantForm, dialogs: Dialogs, svc: ApplicantService
 ) -> None:
     existing = svc.create(applicant("张三"))
-    retype(qtbot, form.name, "张叁")
+    retype(qtbot, form.sheet2.name, "张叁")
     dialogs.answers = [SB.Yes]
     with qtbot.waitSignal(form.sig_opened, timeout=2000):
-        retype(qtbot, form.id_number, existing.data.id_number)
+        retype(qtbot, form.sheet2.id_number, existing.data.id_number)
     _title, text = dialogs.questions[0]
     assert "该身份证号已报名：0001 张三" in text
     assert form.current_id() == existing.id
-    assert form.name.text() == "张三"
+    assert form.sheet2.name.text() == "张三"
     assert svc.count() == 1
 
 
@@ -532,7 +533,7 @@ def test_duplicate_declined_then_saved_still_never_creates_a_second_record(
 ) -> None:
     existing = svc.create(applicant("张三"))
     dialogs.answers = [SB.No]
-    retype(qtbot, form.id_number, existing.data.id_number)
+    retype(qtbot, form.sheet2.id_number, existing.data.id_number)
     qtbot.waitUntil(lambda: len(dialogs.questions) == 1)
     assert form.current_id() is None
     wait_checked(qtbot, form)
@@ -583,8 +584,8 @@ def test_conflict_shows_both_versions_and_saves_the_chosen_mix(
         rec.version,
     )
     # here
-    retype(qtbot, form.mobile, "13700001111")
-    retype(qtbot, form.email, "zs2021@qq.com")
+    retype(qtbot, form.sheet2.mobile, "13700001111")
+    retype(qtbot, form.sheet2.email, "zs2021@qq.com")
     seen: list[list[str]] = []
     dialogs.drive = _drive_conflict(qtbot, theirs={"mobile"}, mine={"email"}, seen=seen)
     with qtbot.waitSignal(form.sig_saved, timeout=3000):
@@ -599,7 +600,7 @@ def test_conflict_shows_both_versions_and_saves_the_chosen_mix(
     assert stored.data.address == "江苏省南通市崇川区工农路1号"  # theirs, only they changed it
     assert stored.data.email == "zs2021@qq.com"  # mine
     assert stored.updated_by == "张晓桐"
-    assert form.mobile.text() == "13812345678" and not form.is_dirty()
+    assert form.sheet2.mobile.text() == "13812345678" and not form.is_dirty()
     assert form.current_record() is not None
     assert form.current_record().version == stored.version  # type: ignore[union-attr]
 
@@ -638,7 +639,7 @@ def test_conflict_load_theirs_discards_mine(
     rec = svc.create(applicant())
     form.load(rec.id)
     other_desk.update(rec.id, replace(rec.data, mobile="13812345678"), rec.version)
-    retype(qtbot, form.mobile, "13700001111")
+    retype(qtbot, form.sheet2.mobile, "13700001111")
 
     def drive(dialog: QDialog) -> int:
         assert isinstance(dialog, ConflictDialog)
@@ -647,7 +648,7 @@ def test_conflict_load_theirs_discards_mine(
 
     dialogs.drive = drive
     assert not form.save()
-    assert form.mobile.text() == "13812345678" and not form.is_dirty()
+    assert form.sheet2.mobile.text() == "13812345678" and not form.is_dirty()
     assert svc.get(rec.id).version == rec.version + 1
 
 
@@ -661,7 +662,7 @@ def test_conflict_with_a_record_deleted_elsewhere_can_be_saved_as_new(
     rec = svc.create(applicant())
     form.load(rec.id)
     other_desk.delete(rec.id, rec.version, "重复")
-    retype(qtbot, form.mobile, "13700001111")
+    retype(qtbot, form.sheet2.mobile, "13700001111")
 
     def drive(dialog: QDialog) -> int:
         assert isinstance(dialog, ConflictDialog) and dialog.table is None
@@ -687,7 +688,7 @@ def test_conflict_cancel_keeps_typing(
     rec = svc.create(applicant())
     form.load(rec.id)
     other_desk.update(rec.id, replace(rec.data, mobile="13812345678"), rec.version)
-    retype(qtbot, form.mobile, "13700001111")
+    retype(qtbot, form.sheet2.mobile, "13700001111")
 
     def drive(dialog: QDialog) -> int:
         dialog.reject()
@@ -695,7 +696,7 @@ def test_conflict_cancel_keeps_typing(
 
     dialogs.drive = drive
     assert not form.save()
-    assert form.mobile.text() == "13700001111" and form.is_dirty()
+    assert form.sheet2.mobile.text() == "13700001111" and form.is_dirty()
     assert svc.get(rec.id).data.mobile == "13812345678"
 
 
@@ -705,16 +706,16 @@ def test_conflict_cancel_keeps_typing(
 def test_escape_with_unsaved_changes_asks(
     qtbot: QtBot, form: ApplicantForm, dialogs: Dialogs
 ) -> None:
-    retype(qtbot, form.name, "周八")
+    retype(qtbot, form.sheet2.name, "周八")
     dialogs.answers = [SB.Cancel]
     press(qtbot, Qt.Key.Key_Escape)
     assert dialogs.questions[-1][0] == "有未保存的修改"
-    assert form.name.text() == "周八" and form.is_dirty()
+    assert form.sheet2.name.text() == "周八" and form.is_dirty()
 
     dialogs.answers = [SB.Discard]
     with qtbot.waitSignal(form.sig_leave_requested):
         press(qtbot, Qt.Key.Key_Escape)
-    assert form.name.text() == "" and not form.is_dirty()
+    assert form.sheet2.name.text() == "" and not form.is_dirty()
 
     asked = len(dialogs.questions)
     with qtbot.waitSignal(form.sig_leave_requested):
@@ -727,10 +728,10 @@ def test_escape_on_an_unchanged_record_clears_the_form(
 ) -> None:
     rec = svc.create(applicant())
     form.load(rec.id)
-    focus_on(qtbot, form.name)
+    focus_on(qtbot, form.sheet2.name)
     press(qtbot, Qt.Key.Key_Escape)
     assert dialogs.questions == []
-    assert form.current_id() is None and form.name.text() == ""
+    assert form.current_id() is None and form.sheet2.name.text() == ""
 
 
 def test_ctrl_n_with_unsaved_changes_asks(
@@ -738,15 +739,15 @@ def test_ctrl_n_with_unsaved_changes_asks(
 ) -> None:
     rec = svc.create(applicant())
     form.load(rec.id)
-    retype(qtbot, form.mobile, "13800002222")
+    retype(qtbot, form.sheet2.mobile, "13800002222")
     dialogs.answers = [SB.Cancel]
     ctrl(qtbot, Qt.Key.Key_N)
     assert dialogs.questions[-1][0] == "有未保存的修改"
-    assert form.current_id() == rec.id and form.mobile.text() == "13800002222"
+    assert form.current_id() == rec.id and form.sheet2.mobile.text() == "13800002222"
 
     dialogs.answers = [SB.Save]
     ctrl(qtbot, Qt.Key.Key_N)
-    assert form.current_id() is None and form.mobile.text() == ""
+    assert form.current_id() is None and form.sheet2.mobile.text() == ""
     assert svc.get(rec.id).data.mobile == "13800002222"
 
 
@@ -763,13 +764,13 @@ def test_open_applicant_asks_before_switching(
     a = svc.create(applicant("甲"))
     b = svc.create(applicant("乙", id_number=id_number(seq=55)))
     assert form.open_applicant(a.id)
-    retype(qtbot, form.mobile, "13800003333")
+    retype(qtbot, form.sheet2.mobile, "13800003333")
     dialogs.answers = [SB.Cancel]
     assert not form.open_applicant(b.id)
     assert form.current_id() == a.id
     dialogs.answers = [SB.Discard]
     assert form.open_applicant(b.id)
-    assert form.name.text() == "乙"
+    assert form.sheet2.name.text() == "乙"
     assert svc.get(a.id).data.mobile == "13912345678"
 
 
@@ -777,18 +778,18 @@ def test_open_applicant_asks_before_switching(
 
 
 def test_individual_registration_hides_the_stamp_boxes(qtbot: QtBot, form: ApplicantForm) -> None:
-    assert form.stamp_row.isVisible() and not form.individual_note.isVisible()
-    assert form.employer_opinion_box.isVisible() and form.approval_box.isVisible()
-    focus_on(qtbot, form.registration_type)
+    assert form.sheet2.stamp_row.isVisible() and not form.sheet2.individual_note.isVisible()
+    assert form.sheet2.employer_opinion_box.isVisible() and form.sheet2.approval_box.isVisible()
+    focus_on(qtbot, form.office.registration_type)
     type_text(qtbot, "2")
-    assert form.registration_type.currentText() == "2 个人报名"
-    assert not form.stamp_row.isVisible() and not form.approval_box.isVisible()
-    assert form.individual_note.isVisible()
+    assert form.office.registration_type.currentText() == "2 个人报名"
+    assert not form.sheet2.stamp_row.isVisible() and not form.sheet2.approval_box.isVisible()
+    assert form.sheet2.individual_note.isVisible()
     wait_checked(qtbot, form)
     fields = {p.field for p in form.problems()}
     assert "employer_credit_code" not in fields and "employer" not in fields
     type_text(qtbot, "1")
-    assert form.stamp_row.isVisible()
+    assert form.sheet2.stamp_row.isVisible()
     wait_checked(qtbot, form)
     assert "employer" in {p.field for p in form.problems()}
 
@@ -797,25 +798,25 @@ def test_employer_completes_from_the_database_and_brings_its_credit_code(
     qtbot: QtBot, form: ApplicantForm, svc: ApplicantService
 ) -> None:
     known = svc.create(applicant())
-    focus_on(qtbot, form.employer)
+    focus_on(qtbot, form.sheet2.employer)
     type_text(qtbot, "崇川区发展")
-    popup = form._employer_completer.popup()
+    popup = form.employer_completion.completer.popup()
     qtbot.waitUntil(popup.isVisible)
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not popup.isVisible())
-    assert form.employer.text() == known.data.employer
-    assert form.employer_credit_code.text() == known.data.employer_credit_code
+    assert form.sheet2.employer.text() == known.data.employer
+    assert form.sheet5.employer_credit_code.text() == known.data.employer_credit_code
 
 
 def test_employer_completion_leaves_a_typed_credit_code_alone(
     qtbot: QtBot, form: ApplicantForm, svc: ApplicantService
 ) -> None:
     known = svc.create(applicant())
-    retype(qtbot, form.employer_credit_code, LI_CREDIT)
-    retype(qtbot, form.employer, known.data.employer)
+    retype(qtbot, form.sheet5.employer_credit_code, LI_CREDIT)
+    retype(qtbot, form.sheet2.employer, known.data.employer)
     tab(qtbot)
-    assert form.employer_credit_code.text() == LI_CREDIT
+    assert form.sheet5.employer_credit_code.text() == LI_CREDIT
 
 
 def test_delete_asks_then_removes_and_history_shows_it(
@@ -871,10 +872,10 @@ def test_delete_can_be_cancelled_at_the_reason(
 
 
 def test_point_alias_becomes_the_point_name(qtbot: QtBot, form: ApplicantForm) -> None:
-    focus_on(qtbot, form.point)
+    focus_on(qtbot, form.office.point)
     type_text(qtbot, "海安县")
     tab(qtbot)
-    assert form.point.currentText() == "海安市"
+    assert form.office.point.currentText() == "海安市"
 
 
 def test_last_point_is_remembered_between_forms(
@@ -882,6 +883,6 @@ def test_last_point_is_remembered_between_forms(
 ) -> None:
     form_settings.setValue(LAST_POINT_KEY, "启东市")
     form = make_form(qtbot, svc, form_settings)
-    assert form.point.currentText() == "启东市"
+    assert form.office.point.currentText() == "启东市"
     assert not form.is_dirty()
-    assert focused() is form.name
+    assert focused() is form.sheet2.name

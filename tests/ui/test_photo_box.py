@@ -312,10 +312,10 @@ def test_paste_in_a_text_field_still_pastes_text(
     qtbot: QtBot, form: ApplicantForm, answers: Answers
 ) -> None:
     QGuiApplication.clipboard().setText("南通大学")
-    form.school.setFocus(Qt.FocusReason.OtherFocusReason)
-    qtbot.waitUntil(form.school.hasFocus)
-    qtbot.keyClick(form.school, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    assert form.school.text() == "南通大学"
+    form.sheet2.school.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(form.sheet2.school.hasFocus)
+    qtbot.keyClick(form.sheet2.school, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert form.sheet2.school.text() == "南通大学"
     assert form.photo_box.shown() is None and answers.warnings == []
 
 
@@ -336,7 +336,7 @@ def test_a_new_applicants_photo_is_held_then_stored_with_the_first_save(
     settle(qtbot, box)
     assert box.verdict_text().startswith("合格") and box.has_pending()
 
-    form.name.setText("孙七")
+    form.sheet2.name.setText("孙七")
     answers.answer = SB.Yes  # 仍要保存 (the form has errors: most fields are empty)
     with qtbot.waitSignal(box.sig_photo_changed) as changed:
         assert form.save()

@@ -279,9 +279,9 @@ def test_real_form_cancel_keeps_unsaved_typing(
     assert not real_page.toolbar.isVisibleTo(real_page)  # the form has its own buttons
     click_row(qtbot, real_page, 0)
     qtbot.waitUntil(lambda: form.current_id() == desk.ids["张三"])
-    form.address.setFocus()
-    form.address.selectAll()
-    type_text(qtbot, form.address, "南通市崇川区工农路1号")
+    form.sheet2.address.setFocus()
+    form.sheet2.address.selectAll()
+    type_text(qtbot, form.sheet2.address, "南通市崇川区工农路1号")
     qtbot.waitUntil(form.is_dirty)
 
     asked = answers(QMessageBox.StandardButton.Cancel)
@@ -290,7 +290,7 @@ def test_real_form_cancel_keeps_unsaved_typing(
     qtbot.wait(10)
     assert "未保存的修改" in asked[0]
     assert form.current_id() == desk.ids["张三"] and form.is_dirty()
-    assert form.address.text() == "南通市崇川区工农路1号"
+    assert form.sheet2.address.text() == "南通市崇川区工农路1号"
     assert real_page.list.current_id() == desk.ids["张三"]
 
     answers(QMessageBox.StandardButton.Save)

@@ -1,0 +1,130 @@
+"""The office's parts of the form: the strip it fills in (报名点, 报名方式, 学员类别, 参加考试),
+the 附件5 summary sheet's own column (the employer's credit code), and the office's notes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from app.domain.codes import EnrolmentType, RegistrationType
+from app.services.applicants import ApplicantService
+from ui.pages.registration.form.cells import FieldCells, mono_font
+from ui.widgets.code_combo import CodeCombo, NoWheelComboBox
+
+
+class OfficeStrip(QFrame):
+    """办公室填写, above the paper form: where and how the person registers."""
+
+    def __init__(self, cells: FieldCells, service: ApplicantService) -> None:
+        super().__init__()
+        self.setObjectName("officeStrip")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+
+        self.point = NoWheelComboBox()
+        self.point.setEditable(True)
+        self.point.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.point.addItem("")
+        self.point.addItems(service.point_names())
+        self.point_edit().setPlaceholderText("选择或输入报名点")
+        point_completer = QCompleter(service.point_names(), self.point)
+        point_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        point_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.point.setCompleter(point_completer)
+        self.point.setMinimumWidth(170)
+        self.registration_type = CodeCombo(RegistrationType, allow_blank=False)
+        self.enrolment_type = CodeCombo(EnrolmentType, allow_blank=False)
+        self.sits_exam = QCheckBox("参加考试")
+        self.sits_exam.setToolTip("仅“2020未通过·听课”的学员可以选择不参加考试（不交考试费）")
+
+        title = QLabel("办公室填写")
+        title.setStyleSheet("font-weight: bold; color: #344054;")
+        title.setMinimumHeight(30)
+        grid.addWidget(title, 0, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        cells.add_label(grid, "报名点", self.point, 0, 1)
+        grid.addWidget(cells.cell("registration_point", self.point), 0, 2)
+        cells.add_label(grid, "报名方式", self.registration_type, 0, 3)
+        grid.addWidget(cells.cell("registration_type", self.registration_type), 0, 4)
+        cells.add_label(grid, "学员类别", self.enrolment_type, 0, 5)
+        grid.addWidget(cells.cell("enrolment_type", self.enrolment_type), 0, 6)
+        grid.addWidget(cells.cell("sits_exam", self.sits_exam), 0, 7)
+        grid.setColumnStretch(2, 2)
+        grid.setColumnStretch(8, 1)
+
+    def point_edit(self) -> QLineEdit:
+        edit = self.point.lineEdit()
+        assert edit is not None  # the point combo is editable
+        return edit
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.point, self.registration_type, self.enrolment_type, self.sits_exam]
+
+
+class SummarySheet(QFrame):
+    """学员报名汇总表 (附件5): what it asks beyond the forms, the employer's credit code."""
+
+    def __init__(self, cells: FieldCells) -> None:
+        super().__init__()
+        outer = cells.section(self, "学员报名汇总表", "附件5", "summarySheetGroup")
+        grid = QGridLayout()
+        outer.addLayout(grid)
+        grid.setHorizontalSpacing(8)
+        self.employer_credit_code = cells.line(24, "18位，见营业执照或登记证书")
+        self.employer_credit_code.setFont(mono_font())
+        metrics = self.employer_credit_code.fontMetrics()
+        self.employer_credit_code.setMinimumWidth(
+            max(
+                metrics.horizontalAdvance("0" * 18),
+                metrics.horizontalAdvance(self.employer_credit_code.placeholderText()),
+            )
+            + 40
+        )
+        self.credit_code_hint = cells.hint("单位报名需要；个人报名可不填。")
+        cells.add_label(grid, "企业或单位统一社会信用代码", self.employer_credit_code, 0, 0)
+        grid.addWidget(
+            cells.cell(
+                "employer_credit_code",
+                self.employer_credit_code,
+                self.credit_code_hint,
+                stretch=False,
+            ),
+            0,
+            1,
+        )
+        grid.setColumnStretch(1, 1)
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.employer_credit_code]
+
+
+class OfficeNotes(QFrame):
+    """办公室备注: the office's own note, and the 党校/军校 flag for 现场确认."""
+
+    def __init__(self, cells: FieldCells) -> None:
+        super().__init__()
+        outer = cells.section(self, "办公室备注", "", "officeNotesGroup")
+        grid = QGridLayout()
+        outer.addLayout(grid)
+        grid.setHorizontalSpacing(8)
+        self.note = cells.line(200)
+        self.party_or_military_school = QCheckBox(
+            "党校或军校学历（现场确认时交毕业证书原件和复印件）"
+        )
+        cells.add_label(grid, "备注", self.note, 0, 0)
+        grid.addWidget(cells.cell("note", self.note), 0, 1)
+        grid.addWidget(cells.cell("party_or_military_school", self.party_or_military_school), 1, 1)
+        grid.setColumnStretch(1, 1)
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.note, self.party_or_military_school]

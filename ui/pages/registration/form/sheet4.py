@@ -1,0 +1,123 @@
+"""附件4, the skill-level evaluation application: what the person fills in (prior
+certificate, professional years, training) and the evaluation body's part below it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.services.applicants import ApplicantService
+from ui.pages.registration.form.cells import FieldCells, mono_font
+from ui.widgets.code_combo import IntEdit, YearMonthEdit
+
+LEVEL_OF: dict[str, str] = {
+    "助理信用管理师": "三级",
+    "信用管理师": "二级",
+    "高级信用管理师": "一级",
+}
+"""申报等级 by the campaign's level."""
+
+
+class EvaluationSheet(QFrame):
+    """技能等级评价申请表 (附件4), with the 鉴定机构's part (初审意见, 准考证号, scores)."""
+
+    def __init__(self, cells: FieldCells, service: ApplicantService, today: date) -> None:
+        super().__init__()
+        outer = cells.section(self, "技能等级评价申请表", "附件4", "evaluationGroup")
+        outer.setSpacing(6)
+
+        self.age = QLineEdit()
+        self.age.setReadOnly(True)
+        self.age.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.age.setObjectName("age")
+        self.age.setToolTip("由身份证号算出（按今天的日期）")
+        self.age.setMaximumWidth(80)
+        self.age.setMinimumHeight(30)
+        self.prior_cert_level = cells.line(30, "如 无、四级")
+        self.cert_issuer = cells.line(60)
+        self.cert_date = YearMonthEdit(today, yymm=False)
+        self.cert_date.setPlaceholderText("如 2015-06")
+        self.professional_years = IntEdit("年")
+        self.professional_years.setPlaceholderText("年")
+        self.training_history = cells.line(120)
+        self.training_end = YearMonthEdit(today, yymm=False)
+        self.training_end.setPlaceholderText("如 2019-12")
+        self.other_materials = cells.line(200)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(6)
+        cells.add_label(grid, "年龄", self.age, 0, 0)
+        grid.addWidget(self.age, 0, 1, Qt.AlignmentFlag.AlignTop)
+        cells.add_label(grid, "原证书等级", self.prior_cert_level, 0, 2)
+        grid.addWidget(cells.cell("prior_cert_level", self.prior_cert_level), 0, 3)
+        cells.add_label(grid, "授证单位", self.cert_issuer, 0, 4)
+        grid.addWidget(cells.cell("cert_issuer", self.cert_issuer), 0, 5)
+        cells.add_label(grid, "授证时间", self.cert_date, 0, 6)
+        grid.addWidget(cells.cell("cert_date", self.cert_date), 0, 7)
+
+        level = LEVEL_OF.get(service.campaign.level_name, "三级")
+        occupation = QLabel(f"申报职业：信用管理师　　申报等级：{level}")
+        occupation.setProperty("role", "hint")
+        grid.addWidget(occupation, 1, 1, 1, 5)
+        cells.add_label(grid, "专业工龄", self.professional_years, 1, 6)
+        grid.addWidget(cells.cell("professional_years", self.professional_years), 1, 7)
+
+        cells.add_label(grid, "参加过何种职业\n培训（教育）", self.training_history, 2, 0)
+        grid.addWidget(cells.cell("training_history", self.training_history), 2, 1, 1, 5)
+        cells.add_label(grid, "毕（结）业时间", self.training_end, 2, 6)
+        grid.addWidget(cells.cell("training_end", self.training_end), 2, 7)
+
+        cells.add_label(grid, "其他证明材料", self.other_materials, 3, 0)
+        grid.addWidget(cells.cell("other_materials", self.other_materials), 3, 1, 1, 7)
+        for col, stretch in enumerate((0, 1, 0, 2, 0, 3, 0, 2)):
+            grid.setColumnStretch(col, stretch)
+        outer.addLayout(grid)
+
+        # the evaluation body's part
+        body = QFrame()
+        body.setObjectName("evaluationBodyGroup")
+        body.setProperty("role", "subsection")
+        self.review_opinion = cells.line(200)
+        self.reviewer = cells.line(30)
+        self.admission_no = cells.line(30)
+        self.admission_no.setFont(mono_font())
+        self.score_knowledge = IntEdit()
+        self.score_skill = IntEdit()
+        self.score_overall = IntEdit()
+        for score in (self.score_knowledge, self.score_skill, self.score_overall):
+            score.setPlaceholderText("0–100")
+        body_lay = QVBoxLayout(body)
+        body_lay.setContentsMargins(10, 6, 10, 8)
+        body_title = QLabel("以下部分由鉴定机构填写")
+        body_title.setProperty("role", "subsectionTitle")
+        body_lay.addWidget(body_title)
+        g = QGridLayout()
+        body_lay.addLayout(g)
+        g.setHorizontalSpacing(8)
+        g.setVerticalSpacing(6)
+        cells.add_label(g, "资格初审意见", self.review_opinion, 0, 0)
+        g.addWidget(cells.cell("review_opinion", self.review_opinion), 0, 1, 1, 5)
+        cells.add_label(g, "审核人", self.reviewer, 0, 6)
+        g.addWidget(cells.cell("reviewer", self.reviewer), 0, 7)
+        cells.add_label(g, "准考证号", self.admission_no, 1, 0)
+        g.addWidget(cells.cell("admission_no", self.admission_no), 1, 1)
+        cells.add_label(g, "知识", self.score_knowledge, 1, 2)
+        g.addWidget(cells.cell("score_knowledge", self.score_knowledge), 1, 3)
+        cells.add_label(g, "技能", self.score_skill, 1, 4)
+        g.addWidget(cells.cell("score_skill", self.score_skill), 1, 5)
+        cells.add_label(g, "综合", self.score_overall, 1, 6)
+        g.addWidget(cells.cell("score_overall", self.score_overall), 1, 7)
+        for col, stretch in enumerate((0, 2, 0, 1, 0, 1, 0, 1)):
+            g.setColumnStretch(col, stretch)
+        outer.addWidget(body)
+
+    def tab_chain(self) -> list[QWidget]:
+        return [
+            self.prior_cert_level, self.cert_issuer, self.cert_date, self.professional_years,
+            self.training_history, self.training_end, self.other_materials,
+            self.review_opinion, self.reviewer, self.admission_no, self.score_knowledge,
+            self.score_skill, self.score_overall,
+        ]
