@@ -171,7 +171,7 @@ def run(argv: list[str], db_url: str | None) -> int:
             window.close()
 
     def first_turn() -> None:
-        from ui.widgets.errors import install_excepthook, setup_logging
+        from ui.widgets.errors import install_excepthook, setup_logging  # late: see above
 
         log_path[0] = setup_logging()
         install_excepthook(log_path[0])

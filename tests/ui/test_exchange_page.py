@@ -1,9 +1,9 @@
 """The 导出 page on a real database: exports written and read back with openpyxl, cancel,
 errors as Chinese text, a county sheet previewed, chosen and imported, error rows saved.
 
-File dialogs and questions are answered by monkeypatching the page module's
-`choose_save_file` / `choose_open_file` / `choose_folder` / `confirm` / `warn`; the work runs
-on a worker thread and the tests wait for it with qtbot.waitUntil.
+File dialogs and questions are answered by monkeypatching ui.widgets.files'
+`choose_save_file` / `choose_open_file` / `choose_folder` and ui.widgets.messages' `confirm`
+/ `warn`; the work runs on a worker thread and the tests wait for it with qtbot.waitUntil.
 """
 
 from __future__ import annotations

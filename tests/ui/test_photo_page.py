@@ -1,8 +1,8 @@
 """The 照片检查 page with real files: check a folder, fix into another, cancel, attach by name.
 
-Folder and file dialogs are answered by monkeypatching the page module's `choose_folder`
-/ `choose_files`, the matching dialog by its `exec_dialog`. The work runs on a worker
-thread; tests wait for it with qtbot.waitUntil.
+Folder and file dialogs are answered by monkeypatching ui.widgets.files' `choose_folder`
+/ `choose_image_files`, the matching dialog through ui.widgets.messages' `exec_dialog`.
+The work runs on a worker thread; tests wait for it with qtbot.waitUntil.
 """
 
 from __future__ import annotations

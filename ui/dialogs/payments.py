@@ -28,17 +28,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import yuan_text
 from app.services.errors import ServiceError
+from app.services.payments import Selection
 from ui.widgets import messages
 from ui.widgets.table import GREY
 
 if TYPE_CHECKING:
-    from app.services.payments import (
-        ApplicantBrief,
-        MatchLine,
-        MatchResult,
-        PaymentService,
-        Selection,
-    )
+    from app.services.payments import ApplicantBrief, MatchLine, MatchResult, PaymentService
 
 # background of a statement line by its category
 CATEGORY_BG = {"matched": "#d9f2df", "already_imported": "#e6e6e6", "not_incoming": "#eeeeee",
@@ -165,8 +160,6 @@ class StatementDialog(QDialog):
         combo.setCurrentIndex(max(0, combo.findData(applicant_id)))
 
     def selected(self) -> list[MatchLine | Selection]:
-        from app.services.payments import Selection
-
         out: list[MatchLine | Selection] = []
         for m, check, combo in zip(self.match.lines, self.checks, self.combos, strict=True):
             if check is not None and check.isChecked():

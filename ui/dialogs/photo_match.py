@@ -144,7 +144,7 @@ class MatchDialog(QDialog):
 
     def chosen(self) -> list[PhotoMatch]:
         """The photos to store: the ticked matches and the ambiguous ones given a person."""
-        from app.services.photos import PhotoMatch
+        from app.services.photos import PhotoMatch  # late: photo checking loads Pillow
 
         out = [m for item, m in self._matched if item.checkState(0) == Qt.CheckState.Checked]
         for combo, amb in self._ambiguous:

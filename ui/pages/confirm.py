@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.confirmation import ConfirmKind
 from app.services.errors import ServiceError
 from ui.widgets.table import AMBER, GREEN, GREY, RED
 
@@ -518,8 +519,6 @@ class ConfirmPage(QWidget):
         self.sig_confirmed.emit(outcome)
 
     def _show_outcome(self, outcome: ConfirmOutcome) -> None:
-        from app.services.confirmation import ConfirmKind
-
         kind = {ConfirmKind.CONFIRMED: "ok", ConfirmKind.INCOMPLETE: "warn"}.get(
             outcome.kind, "error")
         text = outcome.message

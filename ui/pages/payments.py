@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import yuan_text
 from app.services.errors import ServiceError
+from app.services.payments import METHODS
 from ui.dialogs.payments import PaymentDialog, StatementDialog
 from ui.widgets import files, messages
 from ui.widgets.table import AMBER, GREEN, GREY, RED, RowsModel, rows_table
@@ -187,8 +188,6 @@ class PaymentPage(QWidget):
         self.message.setText(f"已复制：{b.transfer_remark}")
 
     def record_payment(self) -> None:
-        from app.services.payments import METHODS
-
         b = self.current()
         if b is None:
             return

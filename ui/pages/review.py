@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import ApplicantStatus
+from app.services.calls import CallOutcome
+from app.services.desk import local_time
 from app.services.errors import ServiceError
+from app.services.workflow import ReviewBlockedError
 from ui.dialogs import return_reasons
 from ui.widgets import messages
 from ui.widgets.table import AMBER, GREEN, RED, RowsModel, rows_table
@@ -197,14 +200,10 @@ class ReviewTab(QWidget):
             item = QListWidgetItem(("✗ " if p.is_error else "！ ") + p.message)
             item.setForeground(QColor(RED if p.is_error else AMBER))
             self.blockers.addItem(item)
-        from app.services.desk import local_time
-
         for c in changes:
             self.history.addItem(f"{local_time(c.at):%m-%d %H:%M} {c.operator}：{c.text}")
 
     def review_pass(self) -> None:
-        from app.services.workflow import ReviewBlockedError
-
         row = self.current()
         if row is None:
             return
@@ -267,8 +266,6 @@ class CallTab(QWidget):
         self.reached_button = QPushButton("已接通")
         self.no_answer_button = QPushButton("无人接听")
         self.wrong_button = QPushButton("号码错误")
-        from app.services.calls import CallOutcome
-
         for button, outcome in ((self.reached_button, CallOutcome.REACHED),
                                 (self.no_answer_button, CallOutcome.NO_ANSWER),
                                 (self.wrong_button, CallOutcome.WRONG_NUMBER)):
@@ -341,8 +338,6 @@ class CallTab(QWidget):
         self.result_label.setText("通话内容已复制。")
 
     def record(self, outcome: Any) -> None:
-        from app.services.calls import CallOutcome
-
         item = self.current()
         if item is None:
             return

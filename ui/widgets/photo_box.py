@@ -8,8 +8,8 @@ the photo is stored at once; for a new one it is held and stored with the first 
 original beside it.
 
 Everything that may take long — reading the service, checking, decoding for display,
-fixing a 12-megapixel photo, storing — runs on a worker thread (ui.workers); the box shows
-a busy bar meanwhile and the form stays usable.
+fixing a 12-megapixel photo, storing — runs on a worker thread (the jobs are in
+photo_work); the box shows a busy bar meanwhile and the form stays usable.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.errors import ServiceError
 from ui.widgets import files, messages
 from ui.widgets.photo_common import (
     FAIL_COLOR,
@@ -400,8 +401,6 @@ class PhotoBox(QFrame):
             self.sig_pending_changed.emit(True)
 
     def _on_failed(self, exc: BaseException) -> None:
-        from app.services.errors import ServiceError
-
         if isinstance(exc, ServiceError):
             messages.warn(self, "照片", exc.message)
         else:

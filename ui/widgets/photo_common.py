@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt
 from PySide6.QtGui import QImage, QImageIOHandler, QImageReader, QImageWriter
 
+from app.domain.photo import fixed_filename
+
 if TYPE_CHECKING:
     from app.domain.photo import PhotoVerdict
 
@@ -131,8 +133,6 @@ def pixels_text(width: int | None, height: int | None) -> str:
 
 def fixed_name(filename: str) -> str:
     """The file name a fixed photo gets: the same stem, ending in .jpg."""
-    from app.domain.photo import fixed_filename
-
     return fixed_filename(filename)
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.idcard import IdInfo, normalize_id_number
 from app.domain.problems import Problem
+from app.services.applicants import normalized
 from app.services.errors import ConflictError, DuplicateIdError, ServiceError
 from ui.dialogs.conflict import ConflictChoice, ConflictDialog
 from ui.dialogs.history import HistoryDialog
@@ -498,9 +499,6 @@ class ApplicantForm(QWidget):
 
     def _resolve_conflict(self, exc: ConflictError, mine: ApplicantData) -> bool:
         """Another desk saved (or deleted) first: show both versions and let the person choose."""
-        # late: only needed on a conflict; the form's module loads no service module itself
-        from app.services.applicants import normalized
-
         mine = normalized(mine, self.today)
         base: ApplicantData | None = self._baseline
         while True:
