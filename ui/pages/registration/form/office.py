@@ -3,6 +3,8 @@ the 附件5 summary sheet's own column (the employer's credit code), and the off
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import EnrolmentType, RegistrationType
-from app.services.applicants import ApplicantService
 from ui.pages.registration.form.cells import FieldCells, mono_font
 from ui.widgets.code_combo import CodeCombo, NoWheelComboBox
+
+if TYPE_CHECKING:
+    from app.services.applicants import ApplicantService
 
 
 class OfficeStrip(QFrame):

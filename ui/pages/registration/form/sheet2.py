@@ -4,6 +4,7 @@ the electronic photo at its top right, and the stamp boxes filled on paper only.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -17,10 +18,12 @@ from app.domain.codes import (
     MajorRelation,
     PoliticalStatus,
 )
-from app.services.applicants import ApplicantService
 from ui.pages.registration.form.cells import FieldCells, mono_font
 from ui.widgets.code_combo import CodeCombo, IntEdit, YearMonthEdit
 from ui.widgets.photo_box import PhotoBox
+
+if TYPE_CHECKING:
+    from app.services.applicants import ApplicantService
 
 
 class RegistrationSheet(QFrame):

@@ -4,13 +4,16 @@ certificate, professional years, training) and the evaluation body's part below 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.services.applicants import ApplicantService
 from ui.pages.registration.form.cells import FieldCells, mono_font
 from ui.widgets.code_combo import IntEdit, YearMonthEdit
+
+if TYPE_CHECKING:
+    from app.services.applicants import ApplicantService
 
 LEVEL_OF: dict[str, str] = {
     "助理信用管理师": "三级",
