@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import threading
 import traceback
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
@@ -23,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("classdesk.ui")
 
-STARTUP_SERVICE = "app.services.startup"
+SERVICE_ERRORS = "app.services.errors"
 STARTUP_ERROR_TITLE = "ClassDesk 无法启动"
 
 # Installed translators must stay referenced, or Qt drops them with the Python object.
@@ -55,15 +53,13 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
-def load_startup_service() -> ModuleType:
-    """Imported late: tests put a fake in sys.modules, and a broken service becomes a dialog."""
-    return importlib.import_module(STARTUP_SERVICE)
-
-
 def start_service(db_url: str | None) -> StartupInfo:
     """Run the startup service (no GUI calls: safe off the UI thread). Raises on failure."""
-    service = load_startup_service()
-    info: StartupInfo = service.start(db_url)
+    # Late: SQLAlchemy and the services load on the start-up thread, after the window is up,
+    # and a service that fails to import becomes the start-up dialog, not a crash.
+    from app.services import startup
+
+    info: StartupInfo = startup.start(db_url)
     return info
 
 
@@ -71,9 +67,10 @@ def report_startup_failure(failure: BaseException, log_path: Path | None) -> Non
     """The Chinese dialog for a start that failed; the traceback goes to the log."""
     from ui.widgets.errors import log_file_hint, show_error  # late: start-up speed, see run()
 
-    # The error class of the service that raised (a fake one in tests); not imported here:
-    # importing the services may be exactly what failed.
-    startup_error = getattr(sys.modules.get(STARTUP_SERVICE), "StartupError", None)
+    # The services' own error class, only if they were imported: importing them may be
+    # exactly what failed, and then the failure cannot be one of theirs.
+    services_errors = sys.modules.get(SERVICE_ERRORS)
+    startup_error = getattr(services_errors, "StartupError", None)
     if isinstance(startup_error, type) and isinstance(failure, startup_error):
         # The service's own words: what is wrong and what to do.
         message = getattr(failure, "message", "") or str(failure)
@@ -136,8 +133,9 @@ class StartupLoader(QObject):
         try:
             info = start_service(self.db_url)
             if info.db is not None:
-                # Import what the pages need here, not on the UI thread (pypinyin: ~0.2 s).
-                importlib.import_module("app.services.applicants")
+                # Late, on purpose: import what the pages need here, not on the UI thread
+                # (pypinyin: ~0.2 s).
+                import app.services.applicants  # noqa: F401
         except BaseException as exc:  # delivered to the UI thread, shown there
             self.sig_finished.emit(None, exc)
         else:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,9 +15,7 @@ from tests.support.people import applicant, id_number
 from tests.ui.fake_form import FakeForm
 from tests.ui.fakes import (
     FakeStartup,
-    PointSummary,
     ShownBox,
-    StartupError,
     StartupInfo,
     make_startup_info,
 )
@@ -48,14 +44,11 @@ def startup_info(empty_db: object) -> StartupInfo:
 
 @pytest.fixture
 def fake_startup(monkeypatch: pytest.MonkeyPatch, empty_db: object) -> FakeStartup:
-    """Puts a fake `app.services.startup` module in sys.modules for the UI to import."""
+    """The startup service's `start` replaced by a fake the test controls."""
+    from app.services import startup
+
     fake = FakeStartup(info=make_startup_info(db=empty_db))
-    module = types.ModuleType("app.services.startup")
-    module.PointSummary = PointSummary  # type: ignore[attr-defined]
-    module.StartupInfo = StartupInfo  # type: ignore[attr-defined]
-    module.StartupError = StartupError  # type: ignore[attr-defined]
-    module.start = fake.start  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.services.startup", module)
+    monkeypatch.setattr(startup, "start", fake.start)
     return fake
 
 

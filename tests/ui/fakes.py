@@ -53,12 +53,6 @@ class StartupInfo:
     db: Any = None  # the window needs an open database: the fixtures give a real one
 
 
-class StartupError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def make_startup_info(registered: dict[str, int] | None = None, **changes: object) -> StartupInfo:
     registered = registered or {"如皋市": 3, "崇川区": 12, "信用服务机构": 1}
     points = [

@@ -14,12 +14,12 @@ from PySide6.QtCore import QLibraryInfo, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.services.errors import StartupError
 from tests.ui.fake_form import FakeForm
 from tests.ui.fakes import (
     POINTS_2021,
     FakeStartup,
     ShownBox,
-    StartupError,
     StartupInfo,
     make_startup_info,
 )
@@ -211,10 +211,11 @@ def test_unexpected_startup_failure_is_reported_in_chinese_and_logged(
 def test_missing_startup_service_is_a_dialog_not_a_traceback(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch, message_boxes: list[ShownBox]
 ) -> None:
-    def broken() -> None:
-        raise ModuleNotFoundError("No module named 'app.services.startup'")
+    import app.services
 
-    monkeypatch.setattr(ui_main, "load_startup_service", broken)
+    # As if the module were missing from the installation: the import itself fails.
+    monkeypatch.delattr(app.services, "startup", raising=False)
+    monkeypatch.setitem(sys.modules, "app.services.startup", None)
     assert ui_main.open_database(None) is None
     assert message_boxes[0].title == "ClassDesk 无法启动"
 
