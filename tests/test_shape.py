@@ -227,3 +227,36 @@ def test_no_import_cycles(layer: str) -> None:
     assert not offenders, report(
         layer, "import cycles (late imports included; move what both sides need to a "
                "module both can import)", offenders)
+
+
+# ---------------------------------------------------------------- the checks can fail
+def test_the_checks_see_what_they_forbid(tmp_path: Path) -> None:
+    """Each detector finds its offence in a module written for the purpose (placed under
+    the repository root, where `where()` can name it)."""
+    probe = ROOT / "ui" / f"_shape_probe_{tmp_path.name}.py"
+    probe.write_text(
+        "import importlib\n"
+        "from ui.review_page import GREEN, _RowsModel\n"
+        "from app.services import photos\n"
+        "photos._identify(None)\n"
+        "importlib.import_module('app.services.export')\n",
+        encoding="utf-8",
+    )
+    try:
+        uses = list(private_uses(probe))
+        dynamic = list(dynamic_imports(probe))
+    finally:
+        probe.unlink()
+    assert [u.split(": ", 1)[1] for u in uses] == [
+        "from ui.review_page import _RowsModel",
+        "photos._identify",
+    ]
+    assert len(dynamic) == 1 and "app.services.export" in dynamic[0]
+
+
+def test_the_cycle_finder_sees_a_circle() -> None:
+    graph = grimp.ImportGraph()
+    for importer, imported in (("a.x", "a.y"), ("a.y", "a.z"), ("a.z", "a.x"), ("a.z", "a.w")):
+        graph.add_import(importer=importer, imported=imported)
+    assert cycles(graph) == [["a.x", "a.y", "a.z"]]
+    assert one_cycle(graph, ["a.x", "a.y", "a.z"]) == "a.x -> a.y -> a.z -> a.x"
