@@ -160,20 +160,8 @@ if command -v apt-get >/dev/null 2>&1 && [ -z "${ENSURE_QT_LIBS_DRY_RUN:-}" ]; t
     fi
 fi
 
-# The printed forms (export forms / package) embed a TrueType CJK font in the PDF:
-# reportlab cannot embed Noto CJK (CFF outlines). Needed by `make run` and `make test`
-# alike (the PDF tests check the embedded font), so CI installs it too.
-pdf_font_package=fonts-wqy-microhei
-pdf_font_file=/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
-if [ ! -f "$pdf_font_file" ] && { ! command -v fc-list >/dev/null 2>&1 \
-        || [ -z "$(fc-list 'WenQuanYi Micro Hei' 2>/dev/null | head -n 1)" ]; }; then
-    if $can_install || [ "$platform" = xcb ]; then
-        packages+=("$pdf_font_package")
-    else
-        say "提示：没有可嵌入 PDF 的中文字体，导出报名表 PDF 会报错。请安装：sudo apt-get install -y $pdf_font_package"
-        say "note: no embeddable CJK font for the PDF forms; install: sudo apt-get install -y $pdf_font_package"
-    fi
-fi
+# The printed forms need no system font: ClassDesk ships its own TrueType CJK font
+# (resources/fonts/wqy-microhei.ttc), embedded in every PDF (app/services/pdf_font.py).
 
 # The PDF tests read the forms back with pdftotext/pdffonts (poppler-utils); under CI=true
 # they fail rather than skip without them, so `make test` installs them when it can.

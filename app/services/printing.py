@@ -4,16 +4,13 @@ paper codes) and 附件4 (skill-evaluation application form) for each selected a
 Laid out like the notice's forms on A4 and drawn with reportlab's canvas primitives (one
 page is a few dozen lines and strings; 118 applicants take well under a second or two).
 Chinese is drawn in a TrueType CJK font that is embedded (subset) in the file, so the
-PDF prints the same on any machine: reportlab cannot embed CFF-outline fonts (Noto CJK)
-and its built-in CID fonts (STSong-Light) are not embedded at all. See `find_cjk_font`.
+PDF prints the same on any machine: Windows' 宋体 when present, else the font shipped
+with ClassDesk. See app.services.pdf_font.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +21,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.domain.applicant import age_on
@@ -35,6 +31,7 @@ from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
 from app.services.excel_export import NO_POINT, ExportResult
 from app.services.exchange import AtomicFiles, CancelFlag, Progress, Steps
+from app.services.pdf_font import FONT_NAME, register_cjk_font
 from app.services.photos import PhotoService
 from app.services.records import ApplicantRecord
 
@@ -50,91 +47,17 @@ PHOTO_HINT = ("照片", "（近期1寸免冠）", "", "轻微贴", "照片处")
 SPLIT_LINE = "以上部分由考生填写，以下部分由鉴定机构填写"
 
 # ---------------------------------------------------------------- the font
-FONT_NAME = "ClassDeskCJK"
-FONT_PACKAGE = "fonts-wqy-microhei"
-FONT_FAMILIES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
-"""Tried with fc-match when none of FONT_PATHS exists (TrueType outlines only)."""
-FONT_PATHS: tuple[tuple[str, int], ...] = (
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-    ("/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc", 0),  # Fedora
-    ("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc", 0),
-    ("C:/Windows/Fonts/simsun.ttc", 0),  # 宋体, TrueType
-    ("C:/Windows/Fonts/msyh.ttc", 0),  # 微软雅黑
-    ("C:/Windows/Fonts/simhei.ttf", 0),
-    ("/System/Library/Fonts/Supplemental/Songti.ttc", 0),
-)
-FONT_ENV = "CLASSDESK_PDF_FONT"
-"""A .ttf/.ttc path that overrides the lookup (for a machine with its own font)."""
-
-
 class PrintError(ServiceError):
-    """The PDF cannot be made (no usable font, an unwritable file ...)."""
-
-
-def _font_missing() -> PrintError:
-    return PrintError(
-        "找不到可嵌入 PDF 的中文字体（需要 TrueType 字体，如文泉驿微米黑）。"
-        f"请安装：sudo apt-get install -y {FONT_PACKAGE}"
-        f"（或设置环境变量 {FONT_ENV} 为一个 .ttf/.ttc 中文字体文件），然后重试。")
-
-
-def _fc_match(family: str) -> str | None:
-    exe = shutil.which("fc-match")
-    if exe is None:
-        return None
-    try:
-        done = subprocess.run([exe, "-f", "%{file}", family], capture_output=True,
-                              text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    path = done.stdout.strip()
-    return path or None
-
-
-def _candidates() -> list[tuple[str, int]]:
-    env = os.environ.get(FONT_ENV, "").strip()
-    out = [(env, 0)] if env else []
-    out += [c for c in FONT_PATHS if os.path.isfile(c[0])]
-    for family in FONT_FAMILIES:
-        path = _fc_match(family)
-        if path and path.lower().endswith((".ttf", ".ttc")):
-            out.append((path, 0))
-    return out
-
-
-def embeddable_font(path: str, index: int) -> TTFont | None:
-    """The font if reportlab can embed it and it has Chinese glyphs, else None."""
-    try:
-        font = TTFont(FONT_NAME, path, subfontIndex=index)
-    except (TTFError, OSError, ValueError, KeyError):  # CFF outlines, not a font, gone
-        return None
-    cmap = font.face.charToGlyph
-    if not all(ord(ch) in cmap for ch in "报名表姓"):  # a Latin-only fallback of fc-match
-        return None
-    return font
-
-
-_font_path: str | None = None
+    """The PDF cannot be made (an unwritable file ...); no font is FontNotFound."""
 
 
 def find_cjk_font() -> str:
-    """Register the CJK TrueType font (once per process) and return its file's path.
+    """Register the forms' CJK TrueType font (once per process) and return its file's path.
 
-    Known paths first (Debian's fonts-wqy-microhei, Windows' 宋体 ...), then fc-match.
-    Raises PrintError naming the package to install when there is none.
+    Windows' 宋体 when present, else the font shipped in resources/fonts, else a system
+    font (see app.services.pdf_font). Raises FontNotFound, saying what to do, when none.
     """
-    global _font_path
-    if _font_path is not None:
-        return _font_path
-    for path, index in _candidates():
-        font = embeddable_font(path, index)
-        if font is not None:
-            pdfmetrics.registerFont(font)
-            _font_path = path
-            return path
-    raise _font_missing()
+    return register_cjk_font().path
 
 
 # ---------------------------------------------------------------- values as printed
@@ -522,7 +445,7 @@ def export_forms(
     """One PDF: for each selected applicant the filled 附件2 page (photo, paper codes)
     followed by the 附件4 page; a whole point, the class, or one person (`id_number`).
 
-    Raises ServiceError (PrintError when no font can be embedded) with a message for the
+    Raises ServiceError (FontNotFound when no font can be embedded) with a message for the
     person, Cancelled when `cancel()` said so; in both cases no file is left changed.
     """
     steps = Steps(0, progress, cancel, every=5)

@@ -11,15 +11,12 @@ import pytest
 
 from app.cli.parser import main
 from app.domain.codes import Education, Gender, PoliticalStatus
-from app.services import printing
 from app.services.exchange import Cancelled
 from app.services.photos import PhotoService
 from app.services.printing import (
     FORM2_TITLE,
     FORM4_TITLE,
-    PrintError,
     export_forms,
-    find_cjk_font,
 )
 from tests.conftest import running_in_ci
 from tests.support.people import applicant, id_number
@@ -158,23 +155,6 @@ def test_cancel_leaves_the_old_file(svc, people, tmp_path):
         export_forms(svc, out, cancel=lambda: next(calls) >= 2)
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in folder.iterdir()) == ["forms.pdf"]
-
-
-def test_missing_font_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(printing, "_font_path", None)
-    monkeypatch.setattr(printing, "FONT_PATHS", ())
-    monkeypatch.setattr(printing, "_fc_match", lambda family: None)
-    monkeypatch.delenv(printing.FONT_ENV, raising=False)
-    with pytest.raises(PrintError, match="apt-get install -y fonts-wqy-microhei"):
-        find_cjk_font()
-
-
-def test_cff_font_is_not_taken(monkeypatch):
-    """Noto CJK (CFF outlines) cannot be embedded by reportlab: skipped, not used."""
-    noto = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-    if not noto.is_file():
-        pytest.skip("no Noto CJK here")
-    assert printing.embeddable_font(str(noto), 0) is None
 
 
 def test_cli_forms(capsys, svc, people, tmp_path):
