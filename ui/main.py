@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.services.paths import RESOURCES
 from ui.main_window import MainWindow
 from ui.widgets.settings import APPLICATION, ORGANIZATION
 
@@ -49,6 +50,11 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(APPLICATION)
+    # Every size drawn by scripts/make_icons.py, so Qt need not scale the 256 px one down.
+    icon = QIcon()
+    for png in sorted((RESOURCES / "icons").glob("classdesk-*.png")):
+        icon.addFile(str(png))
+    app.setWindowIcon(icon)
     install_chinese_translation(app)
     return app
 
