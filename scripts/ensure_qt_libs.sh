@@ -4,6 +4,7 @@
 #   scripts/ensure_qt_libs.sh xcb        # before `make run`: the X11 plugin, plus a CJK font
 #   scripts/ensure_qt_libs.sh offscreen  # before `make test`
 #   ENSURE_QT_LIBS_DRY_RUN=1 scripts/ensure_qt_libs.sh xcb   # only say what is missing
+#   ENSURE_QT_LIBS_NO_UI_FONT=1 scripts/ensure_qt_libs.sh xcb # the libraries, no CJK UI font
 #
 # PySide6's wheels bring Qt itself but not the X11/GL/font libraries Qt links against; a
 # fresh Debian often lacks some (libxcb-icccm4, libxcb-keysyms1, libxcb-cursor0 ...), and
@@ -173,8 +174,11 @@ if [ "$platform" = offscreen ] && ! command -v pdftotext >/dev/null 2>&1; then
     fi
 fi
 
-# The UI is Chinese: without a CJK font every label is a row of boxes.
-if [ "$platform" = xcb ]; then
+# The UI is Chinese: without a CJK font every label is a row of boxes. (Not wanted when
+# only building the bundle: ENSURE_QT_LIBS_NO_UI_FONT=1, see packaging/ensure_tools.sh.)
+if [ -n "${ENSURE_QT_LIBS_NO_UI_FONT:-}" ]; then
+    :
+elif [ "$platform" = xcb ]; then
     if ! command -v fc-list >/dev/null 2>&1; then
         packages+=(fontconfig fonts-noto-cjk)
     elif [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
