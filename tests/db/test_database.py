@@ -41,6 +41,7 @@ def test_every_sqlite_connection_is_set_up_for_safety(sqlite_url):
         db.dispose()
 
 
+@pytest.mark.linux_only  # POSIX modes (0600/0700); Windows keeps the data in the profile
 def test_new_database_is_private_migrated_and_seeded(sqlite_url):
     path = _file(sqlite_url)
     db = open_database(sqlite_url)
@@ -73,6 +74,7 @@ MOUNTINFO = """\
 """
 
 
+@pytest.mark.linux_only  # /proc/self/mountinfo; Windows asks GetDriveTypeW
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
@@ -131,6 +133,7 @@ def test_unreachable_postgres_gives_a_clear_message():
     assert "无法连接数据库" in e.value.message and "127.0.0.1:1" in e.value.message
 
 
+@pytest.mark.linux_only  # POSIX modes (0600/0700); Windows keeps the data in the profile
 def test_backup_includes_what_is_still_in_the_wal(tmp_path):
     src = tmp_path / "live.sqlite3"
     con = sqlite3.connect(src)
@@ -263,6 +266,7 @@ def test_an_older_database_is_backed_up_then_migrated(sqlite_url):
     db.dispose()
 
 
+@pytest.mark.linux_only  # POSIX modes (0600/0700); Windows keeps the data in the profile
 def test_the_app_data_folder_is_private(tmp_path, monkeypatch):
     from app.services.paths import default_db_url, log_dir
 

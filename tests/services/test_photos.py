@@ -441,6 +441,7 @@ def test_a_folder_is_not_a_photo(tmp_path: Path) -> None:
     assert "这是一个文件夹" in the_error(v)
 
 
+@pytest.mark.linux_only  # symlinks need a privilege on Windows
 def test_a_missing_file_and_a_broken_link(tmp_path: Path) -> None:
     assert "文件不存在" in the_error(check_file(tmp_path / "nope.jpg"))
     link = tmp_path / "link.jpg"
