@@ -196,7 +196,7 @@ def test_cli_window_and_deb(
         wait $pid
     """
     started = run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "sh", "-c", script],
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 -noreset", "sh", "-c", script],
         cwd=tmp_path,
         env=place,
         timeout=180,
