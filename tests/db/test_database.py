@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.services import backup
 from app.services.applicants import ApplicantService
 from app.services.database import open_database
-from app.services.errors import InputError, StartupError
+from app.services.errors import InputError, ServiceError, StartupError
 from app.services.startup import start
 from db import migrate, sqlite_file
 from tests.support.people import applicant, id_number
@@ -191,9 +191,16 @@ def test_restore_brings_back_a_backup_and_keeps_the_current_one(sqlite_url):
     assert rec is not None
     svc.delete(rec.id, rec.version, "误删")
     assert svc.count() == 4
+    # While a connection has the database open (this desk's own engine counts), a
+    # restore is refused and changes nothing.
+    with pytest.raises(ServiceError, match="正被另一个程序使用"):
+        backup.restore_backup(path, good)
+    assert svc.count() == 4
+    db.dispose()
     safety = backup.restore_backup(path, good)
     assert safety is not None
-    assert svc.count() == 5  # the open engine sees the restored content
+    db = open_database(sqlite_url)
+    assert ApplicantService(db, "测试").count() == 5
     db.dispose()
     with sqlite3.connect(safety) as s:
         assert s.execute("SELECT count(*) FROM applicant").fetchone()[0] == 4
