@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -243,7 +244,8 @@ class Payment(Base):
     applicant_id: Mapped[int | None] = mapped_column(
         ForeignKey("applicant.id", ondelete="SET NULL"), index=True
     )
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    # BIGINT: fen overflow 32 bits at 21,474,836.47 元 (app.domain.money bounds a payment)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
     paid_on: Mapped[date] = mapped_column(Date)
     remark: Mapped[str] = mapped_column(String(200), default="")
     payer: Mapped[str] = mapped_column(String(100), default="")

@@ -45,6 +45,8 @@ def check_url(url: str) -> URL:
         u = make_url(url)
         backend, driver = u.get_backend_name(), u.get_driver_name()
         _ = u.port  # a port that is not a number fails here, not half-way through
+        if u.host and ("[" in u.host or "]" in u.host):
+            raise ValueError(f"服务器地址「{u.host}」的方括号不成对")
     except (ArgumentError, ValueError) as e:
         raise StartupError(
             f"数据库地址「{url}」无法识别（{e}）。请写 SQLite 文件的路径，"
@@ -147,6 +149,16 @@ def open_database(
 def check_sqlite_file(path: Path) -> bool:
     """Refuse what must not be opened as the database; True when `path` is an existing
     database to open, False when it is new (nothing there yet)."""
+    try:
+        return _check_sqlite_file(path)
+    except OSError as e:
+        if sqlite_file.is_access_error(e):
+            raise StartupError(access_message(path, e)) from e
+        raise StartupError(f"无法读取数据库文件 {path}（{e.strerror or e}）。数据没有被修改。"
+                           ) from e
+
+
+def _check_sqlite_file(path: Path) -> bool:
     fs = sqlite_file.network_filesystem(path)
     if fs is not None:
         raise StartupError(

@@ -23,7 +23,7 @@ def data_dir() -> Path:
 def default_db_url() -> str:
     env = os.environ.get("CLASSDESK_DB")
     if env:
-        return env if "://" in env else f"sqlite:///{Path(env).expanduser().resolve()}"
+        return env if "://" in env else f"sqlite:///{_absolute(env)}"
     return f"sqlite:///{data_dir() / DB_FILE}"
 
 
@@ -32,8 +32,14 @@ def resolve_db_url(url: str | None) -> str:
     if not url:
         return default_db_url()
     if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
+        return f"sqlite:///{_absolute(url)}"
     return url
+
+
+def _absolute(path: str) -> Path:
+    """Absolute, but links are not followed: what the path points at is judged when the
+    database is opened (a link to nowhere must not make a file appear elsewhere)."""
+    return Path(os.path.abspath(Path(path).expanduser()))
 
 
 def backup_dir_for(db_file: Path) -> Path:

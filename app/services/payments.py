@@ -20,7 +20,7 @@ from app.domain.codes import ApplicantStatus, EnrolmentType
 from app.domain.contact import MIDDLE_DOT, normalize_name
 from app.domain.fees import FeeDue, fee_due
 from app.domain.flow import PASSED_OR_BEYOND
-from app.domain.money import to_fen, yuan_text
+from app.domain.money import payment_problem, to_fen, yuan_text
 from app.domain.remark import parse_remark, remark_kind, remark_matches, same_name, transfer_remark
 from app.services.desk import Balance, DeskService
 from app.services.errors import InputError
@@ -260,8 +260,9 @@ class PaymentService(DeskService):
             fen = to_fen(amount_yuan)
         except ValueError as e:
             raise InputError(f"{e}。请填写收到的金额，如 3130。") from None
-        if fen <= 0:
-            raise InputError("金额须大于 0：请填写收到的金额，如 3130。")
+        problem = payment_problem(fen)
+        if problem is not None:
+            raise InputError(f"{problem}：请填写收到的金额，如 3130。")
         method = (method or "").strip() or "转账"
         if len(method) > 20:
             raise InputError("缴费方式太长：请写 转账、现金 等。")
@@ -474,7 +475,7 @@ class PaymentService(DeskService):
             else:
                 line, aid = item.line, item.applicant_id
             if line.problem or line.paid_on is None or not line.amount_fen \
-                    or line.amount_fen <= 0 or not line.incoming:
+                    or payment_problem(line.amount_fen) or not line.incoming:
                 skipped.append((line, line.problem or "不是一笔收入，不能记为缴费"))
                 continue
             try:

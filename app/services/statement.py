@@ -22,7 +22,7 @@ from app.domain.bankstatement import (
     parse_date,
     remark_columns,
 )
-from app.domain.money import yuan_text
+from app.domain.money import payment_problem, yuan_text
 from app.domain.remark import parse_remark
 from app.services.errors import InputError
 
@@ -151,6 +151,8 @@ def statement_from_rows(
             if cell_text(raw_amount) == "":
                 continue  # a debit line of a statement with separate credit/debit columns
             problems.append(f"金额「{cell_text(raw_amount)}」无法识别")
+        elif amount > 0 and (too_much := payment_problem(amount)) is not None:
+            problems.append(too_much)
         incoming = amount is not None and amount > 0 and not is_outgoing(
             cell_text(cell(row, cols["direction"])))
         parsed.append((i, paid_on, amount, payer, remark, incoming, "；".join(problems), cells))

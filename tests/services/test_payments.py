@@ -303,3 +303,28 @@ def test_unreadable_statements_say_what_to_do(tmp_path: Path) -> None:
         read_statement(tmp_path / "bad.xlsx")
     with pytest.raises(InputError, match="不认识的列"):
         statement_from_rows([["日期", "金额", "备注"]], "x.csv", mapping={"账号": 2})
+
+
+# ---------------------------------------------------------------- amounts out of bounds
+@pytest.mark.parametrize("amount", ["100000.01", "31300000", "21474836.48", "1e30", "-5"])
+def test_an_amount_beyond_any_payment_is_refused(db: Any, amount: str) -> None:
+    aid = person(db, "张三", S.PHONED)
+    with pytest.raises(InputError, match="金额"):
+        pay(db).record_payment(aid, amount, date(2021, 10, 11), "南通张三助理信用管理师")
+    assert payment_count(db) == 0
+
+
+def test_the_largest_payment_is_stored_on_both_backends(db: Any) -> None:
+    aid = person(db, "张三", S.PHONED)
+    result = pay(db).record_payment(aid, "100000", date(2021, 10, 11), "南通张三助理信用管理师")
+    assert result.amount_fen == 10_000_000
+    with db.read() as s:
+        assert s.scalar(select(Payment.amount_fen)) == 10_000_000
+
+
+def test_a_statement_line_beyond_the_bound_is_a_problem_not_a_payment() -> None:
+    preview = statement_from_rows([
+        ["交易日期", "贷方金额", "对方户名", "附言"],
+        ["2021-10-12", "3130000.00", "张三", "南通张三助理信用管理师"],
+    ], "流水.csv")
+    assert "超过单笔上限" in preview.lines[0].problem
