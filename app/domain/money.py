@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-
 MAX_PAYMENT_YUAN = 100_000
 MAX_PAYMENT_FEN = MAX_PAYMENT_YUAN * 100
 """One payment above this (the whole class's fees are ~370,000 元) is a typing slip."""

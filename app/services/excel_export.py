@@ -38,6 +38,7 @@ from app.services.exchange import (
     display_width,
     safe_file_part,
 )
+from app.services.private_files import private_dir
 from app.services.records import ApplicantRecord
 
 ANNEX_LABEL = "附件5"
@@ -455,7 +456,7 @@ def export_summary(
             raise ServiceError(
                 f"「{folder}」是一个文件，不是文件夹：按报名点分文件导出需要一个文件夹。")
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dir(folder, parents=True)
         except OSError as e:
             raise ServiceError(f"无法建立文件夹「{folder}」（{e.strerror}）。") from e
         with AtomicFiles() as files:

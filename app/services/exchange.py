@@ -197,6 +197,23 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 run as a formula: it is written as a text cell with Excel's quote prefix."""
 
 
+_ID_SHAPE = re.compile(r"\d{15}|\d{17}[\dX]")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell as text a spreadsheet shows, never runs: one that starts like a
+    formula (= + - @ tab CR LF) gets a leading apostrophe (OWASP's advice for CSV)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_id_cell(id_number: str) -> str:
+    """An ID number in a CSV: a tab in front keeps Excel from turning the 18 digits into
+    3.20602E+17. Only for a well-formed number (digits and a final X), where the tab can
+    start nothing; anything else is neutralised like any text (csv_cell)."""
+    return f"\t{id_number}" if _ID_SHAPE.fullmatch(id_number) else csv_cell(id_number)
+
+
 def clean_text(value: str) -> str:
     """`value` without the control characters an .xlsx cannot hold."""
     if value.isprintable():  # the usual case, answered in C

@@ -36,11 +36,14 @@ from app.services.exchange import (
     Cancelled,
     Progress,
     Steps,
+    csv_cell,
+    csv_id_cell,
     safe_file_part,
 )
 from app.services.photo_check import check_bytes
 from app.services.photos import PhotoService
 from app.services.printing import find_cjk_font, groups_by_point, select_records, write_forms
+from app.services.private_files import private_dir, write_private
 from app.services.records import ApplicantRecord
 
 MISSING_TXT = "缺照片名单.txt"
@@ -136,9 +139,9 @@ def _missing_csv(missing: Sequence[MissingPhoto]) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(MISSING_HEADERS)
     for m in missing:
-        # "\t" keeps Excel from turning the 18-digit number into 3.20602E+17
-        w.writerow([m.serial, m.name, f"\t{m.id_number}" if m.id_number else "", m.point,
-                    m.reason])
+        # names and reasons as typed can start with "=": text in a spreadsheet, not formulas
+        w.writerow([csv_cell(m.serial), csv_cell(m.name), csv_id_cell(m.id_number),
+                    csv_cell(m.point), csv_cell(m.reason)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8
 
 
@@ -153,10 +156,10 @@ def _pack_files(good: Sequence[_Photo], missing: Sequence[MissingPhoto], total: 
 
 def _write_folder(folder: Path, files: Iterator[tuple[str, bytes]], check: Callable[[], None]
                   ) -> None:
-    folder.mkdir()
+    private_dir(folder)
     for name, data in files:
         check()
-        (folder / name).write_bytes(data)
+        write_private(folder / name, data, exclusive=True)
 
 
 def _write_zip(zf: zipfile.ZipFile, prefix: str, files: Iterator[tuple[str, bytes]],
@@ -372,7 +375,7 @@ def export_package(
         progress(0, phases.total)
 
     def build(folder: Path) -> tuple[int, list[MissingPhoto], str]:
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
         export_summary(svc, folder / SUMMARY_FILE, point_id=point_id, status=status,
                        progress=phases.part(0), cancel=cancel)
         steps = Steps(len(records), phases.part(1), cancel, every=20)
@@ -382,7 +385,7 @@ def export_package(
         steps = Steps(len(records), phases.part(2), cancel, every=5)
         write_forms(svc, records, folder / FORMS_FILE, steps)
         text = _manifest(svc, records, point, status, name, len(good), missing)
-        (folder / MANIFEST_FILE).write_bytes(_windows_text(text))
+        write_private(folder / MANIFEST_FILE, _windows_text(text))
         check.check()
         return len(good), missing, text
 

@@ -33,6 +33,7 @@ from app.services.excel_export import NO_POINT, ExportResult
 from app.services.exchange import AtomicFiles, CancelFlag, Progress, Steps
 from app.services.pdf_font import FONT_NAME, register_cjk_font
 from app.services.photos import PhotoService
+from app.services.private_files import touch_private
 from app.services.records import ApplicantRecord
 
 FORM2_ANNEX = "附件2"
@@ -408,6 +409,7 @@ def write_forms(svc: ApplicantService, records: Sequence[ApplicantRecord], path:
     find_cjk_font()
     photos = PhotoService(svc.db, svc.operator, svc.campaign_id)
     today = svc.today()
+    touch_private(path)  # reportlab then writes into it: the forms are owner-only
     c = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=FONT_NAME,
                initialFontSize=BODY)
     c.setTitle(f"{FORM2_TITLE}、{FORM4_TITLE}")
