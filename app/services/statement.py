@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +23,15 @@ from app.domain.bankstatement import (
 from app.domain.money import payment_problem, yuan_text
 from app.domain.remark import parse_remark
 from app.services.errors import InputError
+from app.services.excel_guard import (
+    MB,
+    Deadline,
+    Limits,
+    UnsafeFileError,
+    check_xlsx,
+    csv_rows,
+    read_input_bytes,
+)
 
 __all__ = ["StatementLine", "StatementPreview", "read_statement", "statement_from_rows"]
 
@@ -169,6 +176,12 @@ def statement_from_rows(
                             tuple(warnings))
 
 
+STATEMENT_LIMITS = Limits(file_bytes=20 * MB, sheet_rows=20_000, sheet_cells=400_000,
+                          csv_bytes=10 * MB, csv_rows=20_000, seconds=30.0)
+"""A class of ~120 people pays in a few hundred lines; these bounds are far above that and
+keep a hostile file to a few seconds."""
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -178,55 +191,68 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise InputError("无法识别文件的文字编码：请在 Excel 中另存为 .xlsx，或存为 UTF-8 的 .csv。")
 
 
-def _csv_rows(text: str) -> list[list[str]]:
-    sample = text[:20000]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, ",\t;|")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
 def read_statement(path: str | Path,
-                   mapping: Mapping[str, str | int] | None = None) -> StatementPreview:
+                   mapping: Mapping[str, str | int] | None = None,
+                   limits: Limits = STATEMENT_LIMITS) -> StatementPreview:
     """Read a bank statement: .xlsx (first sheet with a header) or .csv (UTF-8 or GBK).
 
     Columns are found by their header names (交易日期/日期/记账日期, 金额/交易金额/贷方金额/
     收入金额, 付款人/对方户名/付款人名称/户名, 备注/摘要/附言/用途); `mapping` overrides a
     field with a header name or a 0-based column number: {"金额": "收入金额"}.
+    The file goes through the same guards as a county's sheet (app.services.excel_guard):
+    regular files only, size, zip and XML checks, bounded rows and cells, one time limit.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"找不到文件 {p}。")
     suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(p, mapping)
-    if suffix in (".csv", ".txt"):
-        text, encoding = _decode(p.read_bytes())
-        return statement_from_rows(_csv_rows(text), p.name, encoding=encoding, mapping=mapping)
+    deadline = Deadline(p.name, limits.seconds)
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            check_xlsx(p, limits, deadline)
+            return _read_xlsx(p, mapping, limits, deadline)
+        if suffix in (".csv", ".txt"):
+            text, encoding = _decode(read_input_bytes(p, limits.csv_bytes, limits))
+            rows = csv_rows(text, p.name, limits, deadline)
+            return statement_from_rows(rows, p.name, encoding=encoding, mapping=mapping)
+    except UnsafeFileError as e:
+        raise InputError(e.message) from None
     if suffix == ".xls":
         raise InputError(
             "不支持旧版 .xls 文件：请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后再导入。")
     raise InputError(f"不支持的文件类型「{p.suffix}」：请用 .xlsx 或 .csv 的银行流水。")
 
 
-def _read_xlsx(p: Path, mapping: Mapping[str, str | int] | None) -> StatementPreview:
+def _read_xlsx(p: Path, mapping: Mapping[str, str | int] | None, limits: Limits,
+               deadline: Deadline) -> StatementPreview:
     # Loaded on first use (not for a cycle): the payments service and a CSV statement do
     # not need openpyxl's start-up cost.
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(p, read_only=True, data_only=True)
+        wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # a damaged or mislabelled file: say so, not a traceback
         raise InputError(f"无法打开 {p.name}：{e}。请确认是 Excel 的 .xlsx 文件。") from None
     try:
         first_error: InputError | None = None
         for ws in wb.worksheets:
-            rows = list(ws.iter_rows(values_only=True))
+            if not hasattr(ws, "reset_dimensions"):
+                continue  # a chart sheet
+            ws.reset_dimensions()  # the declared size is not trusted: no padding to it
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                rows.append(row)
+                if len(rows) % 500 == 0:
+                    deadline.check()
             try:
                 return statement_from_rows(rows, p.name, sheet=ws.title, mapping=mapping)
             except InputError as e:
                 first_error = first_error or e
         raise first_error or InputError(f"{p.name} 里没有工作表。")
+    except UnsafeFileError as e:
+        raise InputError(e.message) from None
+    except InputError:
+        raise
+    except Exception as e:  # openpyxl on a file that passed the guards but is still odd
+        raise InputError(f"无法读取 {p.name}：{type(e).__name__}: {e}。"
+                         "请在 Excel 中打开并另存为 .xlsx 后再试。") from None
     finally:
         wb.close()

@@ -299,7 +299,8 @@ def test_unreadable_statements_say_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="找不到文件"):
         read_statement(tmp_path / "none.csv")
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(InputError, match=r"无法打开 bad\.xlsx"):
+    # the county sheet's guards now see it first: a text file, not a workbook
+    with pytest.raises(InputError, match=r"bad\.xlsx」是文本文件.*不是 Excel 工作簿"):
         read_statement(tmp_path / "bad.xlsx")
     with pytest.raises(InputError, match="不认识的列"):
         statement_from_rows([["日期", "金额", "备注"]], "x.csv", mapping={"账号": 2})
