@@ -29,7 +29,8 @@ def head_revision() -> str:
 def known_revisions() -> frozenset[str]:
     """Every revision this program's migrations know (a database at another one was made
     by a newer ClassDesk, or is not ClassDesk's)."""
-    return frozenset(s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions())
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(s.revision for s in script.walk_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -244,7 +244,7 @@ def test_restore_migrates_an_older_backup_on_a_copy(live: Path, tmp_path: Path) 
     old = tmp_path / "old.sqlite3"
     _fill(old, 2)
     db = open_database(str(old), take_backups=False)
-    cfg = migrate._config()
+    cfg = migrate.alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")
