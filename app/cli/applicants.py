@@ -6,7 +6,15 @@ import argparse
 import sys
 import unicodedata
 
-from app.cli.common import AddCommand, list_filters, open_db, operator_name, table
+from app.cli.common import (
+    MAX_LIMIT,
+    AddCommand,
+    bounded_int,
+    list_filters,
+    open_db,
+    operator_name,
+    table,
+)
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.checklist import materials_checklist
 from app.domain.codes import CodeEnum
@@ -124,7 +132,8 @@ def add_commands(add: AddCommand) -> None:
     ls.add_argument("--point", help="报名点")
     ls.add_argument("--status", help="状态，如 已报名")
     ls.add_argument("--problems", action="store_true", help="只列有问题的")
-    ls.add_argument("--limit", type=int, default=200, help="最多显示多少条（默认200）")
+    ls.add_argument("--limit", type=bounded_int(1, MAX_LIMIT), default=200,
+                    help=f"最多显示多少条（默认200，最多 {MAX_LIMIT:,}）")
     ls.set_defaults(func=cmd_list)
     sh = add("show", "显示一名学员的全部信息、应缴费用和需带材料")
     sh.add_argument("key", help="身份证号、报名序号或姓名")

@@ -9,12 +9,20 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from app.domain.codes import ApplicantStatus
 from app.services.applicants import ApplicantService
 from app.services.database import open_database
+from app.services.paths import resolve_db_url
 from db.engine import Database
+from db.sqlite_file import sqlite_path
+
+MAX_DEMO = 10_000
+"""demo --count: more demo people than a class ever has is a typing slip."""
+MAX_LIMIT = 100_000
+"""list --limit."""
 
 AddCommand = Callable[[str, str], argparse.ArgumentParser]
 """Registers a command (name, help) and returns its parser: how a group adds its commands."""
@@ -33,6 +41,57 @@ class ChineseParser(argparse.ArgumentParser):
         )
         self.print_usage(sys.stderr)
         self.exit(2, f"参数错误：{message}\n请用 {self.prog} -h 查看用法。\n")
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, said in Chinese otherwise
+    (`--limit 1e23` or a count with an extra zero never reaches the database)."""
+
+    def parse(text: str) -> int:
+        t = unicodedata.normalize("NFKC", text).strip()
+        if not t.lstrip("+-").isdigit() or len(t) > 12:
+            raise argparse.ArgumentTypeError(f"「{text}」不是整数：请写 {low}–{high} 之间的整数")
+        n = int(t)
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"{n} 超出范围：请写 {low}–{high} 之间的整数")
+        return n
+
+    parse.__name__ = "整数"
+    return parse
+
+
+def add_overwrite(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--overwrite", action="store_true",
+                   help="输出的文件已存在（或就是输入的文件）时替换它；默认拒绝，以免覆盖")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return a.absolute() == b.absolute()
+
+
+def output_refused(args: argparse.Namespace, out: Path, inputs: Sequence[Path] = ()
+                   ) -> str | None:
+    """Why writing `out` must not go ahead, or None: it is the database itself (never),
+    one of the `inputs` or an existing file (unless --overwrite)."""
+    try:
+        db_file = sqlite_path(resolve_db_url(getattr(args, "db", None)))
+    except Exception:  # a URL that is no URL: opening the database says so
+        db_file = None
+    if db_file is not None and _same(out, db_file):
+        return f"输出 {out} 就是数据库文件本身：不能写在那里。请换一个文件名。"
+    overwrite = bool(getattr(args, "overwrite", False))
+    for src in inputs:
+        if _same(out, src) and not overwrite:
+            return (f"输出 {out} 就是输入的文件 {src}：写入会把它替换掉，所以没有写。"
+                    "请换一个文件名；确实要替换它，请加 --overwrite。")
+    if (out.exists() or out.is_symlink()) and not overwrite:
+        kind = "文件夹" if out.is_dir() else "文件"
+        return (f"{out} 已经存在（{kind}）：为免覆盖原有内容，没有写入。"
+                "请换一个名字；确实要替换它，请加 --overwrite。")
+    return None
 
 
 def operator_name(args: argparse.Namespace) -> str:

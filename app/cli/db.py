@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import AddCommand, open_db, open_url, operator_name
+from app.cli.common import MAX_DEMO, AddCommand, bounded_int, open_db, open_url, operator_name
 from app.services import backup as backups
 from app.services.applicants import ApplicantService
 from app.services.database import describe
@@ -108,8 +108,10 @@ def add_setup_commands(add: AddCommand) -> None:
     """init and demo."""
     add("init", "创建或升级数据库，并写入2021年南通班").set_defaults(func=cmd_init)
     d = add("demo", "生成演示学员（身份证号、信用代码均有效）")
-    d.add_argument("--count", type=int, default=120, help="人数（默认120）")
-    d.add_argument("--seed", type=int, default=None, help="随机种子（同种子得到同样的数据）")
+    d.add_argument("--count", type=bounded_int(1, MAX_DEMO), default=120,
+                   help=f"人数（默认120，最多 {MAX_DEMO:,}）")
+    d.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=None,
+                   help="随机种子（同种子得到同样的数据）")
     d.set_defaults(func=cmd_demo)
 
 

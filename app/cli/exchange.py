@@ -7,26 +7,56 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import AddCommand, ChineseParser, list_filters, open_db, operator_name
+from app.cli.common import (
+    AddCommand,
+    ChineseParser,
+    add_overwrite,
+    list_filters,
+    open_db,
+    operator_name,
+    output_refused,
+)
 from app.services.applicants import ApplicantService
 from app.services.excel_export import Split, export_full, export_summary
 from app.services.excel_import import apply_import, save_error_rows
 from app.services.excel_import_preview import ImportPreview, RowKind, preview_import
 from app.services.excel_import_sheet import read_workbook
-from app.services.package import export_package, export_photos
+from app.services.exchange import safe_file_part
+from app.services.package import export_package, export_photos, package_name
 from app.services.printing import export_forms
 
 _SPLITS: dict[str, Split] = {
     "sheet": "sheet_per_point", "one": "one_sheet", "workbook": "workbook_per_point"}
 
 
+def _refused(args: argparse.Namespace, *outs: Path, inputs: tuple[Path, ...] = ()) -> bool:
+    """True (after saying why) when any of `outs` must not be written without --overwrite."""
+    for out in outs:
+        why = output_refused(args, out, inputs)
+        if why is not None:
+            print(f"参数错误：{why}", file=sys.stderr)
+            return True
+    return False
+
+
+def _summary_outs(svc: ApplicantService, out: Path, split: Split) -> list[Path]:
+    if split != "workbook_per_point":
+        return [out]
+    if not out.is_dir():
+        return [out] if out.exists() else []
+    return [out / f"附件5_{safe_file_part(p.name)}.xlsx" for p in svc.campaign.points]
+
+
 def cmd_export_summary(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
     svc = ApplicantService(open_db(args), operator_name(args))
+    if _refused(args, *_summary_outs(svc, out, _SPLITS[args.split])):
+        return 2
     filters = list_filters(svc, args)
     if filters is None:
         return 2
     point_id, status = filters
-    result = export_summary(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+    result = export_summary(svc, out, point_id=point_id, status=status,
                             query=args.search or "", split=_SPLITS[args.split])
     per_point = "，".join(f"{name} {n} 人" for name, n in result.per_point)
     print(f"已导出汇总表（附件5）：{result.count} 人（{per_point}）。")
@@ -36,24 +66,30 @@ def cmd_export_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_export_full(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if _refused(args, out):
+        return 2
     svc = ApplicantService(open_db(args), operator_name(args))
     filters = list_filters(svc, args)
     if filters is None:
         return 2
     point_id, status = filters
-    result = export_full(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+    result = export_full(svc, out, point_id=point_id, status=status,
                          query=args.search or "")
     print(f"已导出全部数据：{result.count} 人，{result.paths[0]}")
     return 0
 
 
 def cmd_export_photos(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if _refused(args, out):
+        return 2
     svc = ApplicantService(open_db(args), operator_name(args))
     filters = list_filters(svc, args)
     if filters is None:
         return 2
     point_id, status = filters
-    result = export_photos(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+    result = export_photos(svc, out, point_id=point_id, status=status,
                            query=args.search or "")
     print(f"已导出照片包：{result.written} 张合格照片（身份证号.jpg）→ {result.path}")
     if result.missing:
@@ -64,12 +100,15 @@ def cmd_export_photos(args: argparse.Namespace) -> int:
 
 
 def cmd_export_forms(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if _refused(args, out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")):
+        return 2
     svc = ApplicantService(open_db(args), operator_name(args))
     filters = list_filters(svc, args)
     if filters is None:
         return 2
     point_id, status = filters
-    result = export_forms(svc, Path(args.out).expanduser(), point_id=point_id, status=status,
+    result = export_forms(svc, out, point_id=point_id, status=status,
                           id_number=args.id, query=args.search or "")
     per_point = "，".join(f"{name} {n} 人" for name, n in result.per_point)
     print(f"已导出报名表（附件2）和评价申请表（附件4）：{result.count} 人，"
@@ -83,7 +122,12 @@ def cmd_export_package(args: argparse.Namespace) -> int:
     if filters is None:
         return 2
     point_id, status = filters
-    result = export_package(svc, Path(args.out).expanduser(), point_id=point_id,
+    out = Path(args.out).expanduser()
+    point = next((p.name for p in svc.campaign.points if p.id == point_id), None)
+    name = package_name(svc, point)
+    if _refused(args, out / (f"{name}.zip" if args.zip else name)):
+        return 2
+    result = export_package(svc, out, point_id=point_id,
                             status=status, as_zip=args.zip)
     print(result.manifest_text.rstrip())
     print(f"已生成报省材料：{result.path}")
@@ -124,11 +168,15 @@ def _print_preview(preview: ImportPreview) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    source = Path(args.file).expanduser()
+    errors_out = Path(args.errors_out).expanduser() if args.errors_out else None
+    if errors_out is not None and _refused(args, errors_out, inputs=(source,)):
+        return 2
     svc = ApplicantService(open_db(args), operator_name(args))
-    preview = preview_import(svc, read_workbook(Path(args.file).expanduser(), point=args.point))
+    preview = preview_import(svc, read_workbook(source, point=args.point))
     _print_preview(preview)
-    if args.errors_out and preview.errors:
-        out = save_error_rows(preview, Path(args.errors_out).expanduser())
+    if errors_out is not None and preview.errors:
+        out = save_error_rows(preview, errors_out)
         print(f"出错的行已另存为 {out}（含“原因”一栏），可发回县区修改。")
     refused = 1 if preview.errors else 0
     if args.dry_run:
@@ -164,6 +212,7 @@ def add_commands(add: AddCommand, common: ChineseParser) -> None:
         p.add_argument("--point", help="只导出这个报名点")
         p.add_argument("--status", help="只导出这个状态，如 初审通过")
         p.add_argument("--search", "-s", help="与学员列表相同的搜索")
+        add_overwrite(p)
 
     es = add_export("summary",
                     "汇总表（附件5）：报省公司的助理信用管理师职业技能培训学员报名汇总表")
@@ -187,6 +236,7 @@ def add_commands(add: AddCommand, common: ChineseParser) -> None:
     mode.add_argument("--skip-existing", action="store_true", help="已有的人不更新（默认）")
     im.add_argument("--errors-out", metavar="FILE.xlsx",
                     help="把出错的行（加“原因”列）另存为此文件，发回县区修改")
+    add_overwrite(im)
     im.set_defaults(func=cmd_import)
 
 
@@ -199,6 +249,7 @@ def _add_print_exports(add_export: AddCommand) -> None:
         p.add_argument("--status", help="只导出这个状态，如 初审通过")
         if search:
             p.add_argument("--search", "-s", help="与学员列表相同的搜索")
+        add_overwrite(p)
 
     ph = add_export("photos", "照片包：合格的电子照片（身份证号.jpg）和缺照片名单，"
                               "导出到文件夹或 .zip")

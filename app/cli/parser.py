@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from app.cli import applicants, db, desk, exchange, photos
 from app.cli.common import ChineseParser, close_databases
+from app.logs import log_hint, setup_logging
 from app.services.errors import ServiceError
 
 
@@ -38,10 +42,51 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+UNEXPECTED_EXIT = 70
+"""Exit code of a command stopped by an unexpected error (BSD's EX_SOFTWARE)."""
+
+log = logging.getLogger("app.cli")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Whatever happens, the person reads a Chinese message and no
+    traceback: expected problems in their own words (exit 1 or 2), anything else as
+    "程序遇到意外错误" with the log file that holds the details (exit 70)."""
     for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() != "utf-8":
-            stream.reconfigure(encoding="utf-8")
+        if hasattr(stream, "reconfigure"):
+            # Arguments that were not UTF-8 come back as lone surrogates: shown as �.
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    log_path = setup_logging(terminal=True)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args_list)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `python -m app list | head`: the reader left, not an error
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more to flush
+        return 0
+    except Exception as e:
+        log.exception("命令出现意外错误 / unexpected error: python -m app %s",
+                      " ".join(args_list))
+        print(f"程序遇到意外错误，命令没有完成（{type(e).__name__}）。已保存的数据不受影响。"
+              f"\n{log_hint(log_path)}\n请把这个文件和刚才的命令发给维护人员。", file=sys.stderr)
+        return UNEXPECTED_EXIT
+    finally:
+        try:
+            close_databases()
+        except Exception:  # closing must not turn a result into a traceback
+            log.exception("关闭数据库时出错 / closing the database failed")
+
+
+def _run(argv: list[str]) -> int:
+    bad = next((i for i, a in enumerate(argv) if _not_utf8(a)), None)
+    if bad is not None:
+        print(f"参数错误：第 {bad + 1} 个参数含有无法识别的字符（不是 UTF-8 编码的文字）。"
+              "请在 UTF-8 的终端中重新输入；文件名含这样的字符时，请先把文件改名。",
+              file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
@@ -54,8 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ServiceError as e:
         print(e.message, file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("已中断。", file=sys.stderr)
-        return 130
-    finally:
-        close_databases()
+
+
+def _not_utf8(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

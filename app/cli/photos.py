@@ -6,11 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import AddCommand, ChineseParser, table
+from app.cli.common import AddCommand, ChineseParser, add_overwrite, table
 from app.domain.photo import fixed_filename, human_size, pixels_text, size_text
 from app.services.errors import ServiceError
 from app.services.photo_check import check_bytes, photo_files, read_photo_file
 from app.services.photo_fix import fix_photo
+from app.services.private_files import private_dir, write_private
 
 
 def _photo_paths(args: argparse.Namespace) -> list[Path] | None:
@@ -86,8 +87,14 @@ def cmd_photo_fix(args: argparse.Namespace) -> int:
         print(f"参数错误：输出 {tgt} 会覆盖原文件 {src}。原文件不能被覆盖，"
               "请用另一个 --out 文件夹。", file=sys.stderr)
         return 2
+    taken = [t for t in targets if t.exists() or t.is_symlink()]
+    if taken and not args.overwrite:
+        print(f"参数错误：{out_dir} 里已有同名的文件（{'、'.join(t.name for t in taken[:5])}"
+              f"{'……' if len(taken) > 5 else ''}）：为免覆盖，没有修复任何照片。"
+              "请用另一个 --out 文件夹；确实要替换它们，请加 --overwrite。", file=sys.stderr)
+        return 2
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(out_dir, parents=True)
     except OSError as e:
         print(f"无法创建输出文件夹 {out_dir}：{e.strerror or e}", file=sys.stderr)
         return 2
@@ -104,11 +111,11 @@ def cmd_photo_fix(args: argparse.Namespace) -> int:
                                       human_size(f.size), "合格" if v.passed else "不合格") if x)
         try:
             if v.passed and not (v.fixable and v.fix_advised):
-                target.write_bytes(data)  # nothing to fix: copied as it is, no re-compression
+                write_private(target, data)  # nothing to fix: copied as it is
                 print(f"{path}：{before} → {target}（已合格，原样复制）")
                 continue
             r = fix_photo(data, crop=not args.no_crop, filename=path.name)
-            target.write_bytes(r.data)
+            write_private(target, r.data)
         except ServiceError as e:
             print(f"{path}：{before} → {e.message}")
             failed += 1
@@ -148,5 +155,6 @@ def add_commands(add_plain: AddCommand) -> None:
     pf.add_argument("paths", nargs="+", metavar="PATH", help="照片文件或文件夹")
     pf.add_argument("--out", required=True, metavar="DIR", help="输出文件夹（不存在则创建）")
     pf.add_argument("--no-crop", action="store_true", help="不裁剪成2寸照片比例")
+    add_overwrite(pf)
     pf.add_argument("-r", "--recursive", action="store_true", help="同时处理子文件夹")
     pf.set_defaults(func=cmd_photo_fix)

@@ -15,7 +15,7 @@ from app.domain.applicant import ApplicantData
 from app.domain.codes import ApplicantStatus
 from app.domain.idcard import normalize_id_number
 from app.services.campaign import CampaignInfo, campaign_info
-from app.services.errors import NotFoundError
+from app.services.errors import InputError, NotFoundError
 from app.services.records import (
     PLAIN_FIELDS,
     ApplicantRecord,
@@ -26,6 +26,9 @@ from app.services.records import (
 )
 from db.engine import Database
 from db.models import Applicant, ApplicantPhoto, History, NameKey, RegistrationPoint
+
+MAX_QUERY_CHARS = 100
+"""Search text longer than any name, ID number or mobile is refused, not sent to LIKE."""
 
 
 class ApplicantSearch:
@@ -137,6 +140,9 @@ class ApplicantSearch:
         """The campaign, the list's search text and its filters, for `search` and
         `search_count`."""
         q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
+        if len(q) > MAX_QUERY_CHARS:  # SQLite refuses a LIKE pattern of 20,000 characters
+            raise InputError(f"搜索内容太长（{len(q):,} 个字）：请只输入姓名、身份证号、手机或"
+                             f"报名序号的一部分（最多 {MAX_QUERY_CHARS} 个字）。")
         if q:
             # Drive the query from the (few) matching ids. SQLite would rather walk a
             # campaign_id index to avoid a sort; the unary "+ 0" takes campaign_id out of

@@ -5,6 +5,7 @@ a number has lost digits)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -69,6 +70,8 @@ def _excel_number(v: float) -> str:
 def _lost_digits(label: str, v: object) -> str | None:
     if isinstance(v, bool):
         return None
+    if isinstance(v, float) and not math.isfinite(v):  # 1e400 in a cell reads as inf
+        return f"{label}是一个异常的数字（{v}）：请把该列设为文本后重新填写"
     if isinstance(v, int | float):
         shown = _excel_number(float(v)) if abs(v) >= 1e11 else text_of(v)
         digits = len(str(int(v))) if float(v).is_integer() else 0

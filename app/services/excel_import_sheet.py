@@ -23,7 +23,13 @@ from openpyxl.utils.cell import range_boundaries
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.services.errors import ServiceError
 from app.services.excel_export import AUDIT_HEADERS, EXTRA_COLUMN
-from app.services.excel_guard import DEFAULT_LIMITS, Limits, UnsafeFileError, check_xlsx
+from app.services.excel_guard import (
+    DEFAULT_LIMITS,
+    Deadline,
+    Limits,
+    UnsafeFileError,
+    check_xlsx,
+)
 from app.services.exchange import CancelFlag, Progress, Steps, in_bulk
 
 MAX_DATA_ROWS = 20_000
@@ -236,16 +242,19 @@ def _merged_fills(wb: Any, ws: Any, header_row: int) -> dict[tuple[int, int], tu
 
 
 class _Budget:
-    def __init__(self, max_rows: int, progress: Progress | None, cancel: CancelFlag | None
-                 ) -> None:
+    def __init__(self, max_rows: int, progress: Progress | None, cancel: CancelFlag | None,
+                 deadline: Deadline) -> None:
         self.max_rows = max_rows
         self.data_rows = 0
         self.scanned = 0
         self.steps = Steps(0, progress, cancel, every=500)
+        self.deadline = deadline
 
     def scan(self) -> None:
         self.scanned += 1
         self.steps.step()
+        if self.scanned % 500 == 0:
+            self.deadline.check()
         if self.scanned > MAX_SCANNED_ROWS:
             raise ServiceError(
                 f"表格行数过多：已读了 {MAX_SCANNED_ROWS} 行（含空行）还没有读完。"
@@ -331,8 +340,9 @@ def read_workbook(
     if not getattr(openpyxl.xml, "DEFUSEDXML", False):  # pragma: no cover - install error
         raise ServiceError("缺少 defusedxml：为安全起见不导入外来的表格。请重新安装 ClassDesk。")
     path = Path(path)
-    check_xlsx(path, limits)
-    budget = _Budget(max_rows, progress, cancel)
+    deadline = Deadline(path.name, limits.seconds)  # one time limit: checks and reading
+    check_xlsx(path, limits, deadline)
+    budget = _Budget(max_rows, progress, cancel, deadline)
     budget.steps.start()
     notes: list[str] = []
     sheets: list[SheetData] = []

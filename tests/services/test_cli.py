@@ -81,7 +81,7 @@ def test_show_by_id_number_and_by_name(capsys, dbfile):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["demo", "--count", "0"], 2, "--count 应为正整数"),
+        (["demo", "--count", "0"], 2, "--count: 0 超出范围"),
         (["demo", "--count", "很多"], 2, "参数错误"),
         (["list", "--point", "火星区"], 2, "没有报名点「火星区」"),
         (["list", "--status", "飞走了"], 2, "没有状态「飞走了」"),
