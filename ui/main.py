@@ -158,6 +158,7 @@ def run(argv: list[str], db_url: str | None) -> int:
     """
     app = make_application(argv)
     previous_hook = sys.excepthook
+    qt_handler: list[object] = []  # the Qt message handler before ours, to restore
     failed: list[BaseException] = []
     log_path: list[Path | None] = [None]
     loader = StartupLoader(db_url)
@@ -175,10 +176,15 @@ def run(argv: list[str], db_url: str | None) -> int:
             window.close()
 
     def first_turn() -> None:
-        from ui.widgets.errors import install_excepthook, setup_logging  # late: see above
+        from ui.widgets.errors import (  # late: see above
+            install_excepthook,
+            install_qt_message_handler,
+            setup_logging,
+        )
 
         log_path[0] = setup_logging()
         install_excepthook(log_path[0])
+        qt_handler.append(install_qt_message_handler(log_path[0]))
         loader.start()
 
     # Queued: the worker thread emits, the window is filled in on the UI thread.
@@ -197,6 +203,10 @@ def run(argv: list[str], db_url: str | None) -> int:
         return 1 if failed else code
     finally:
         sys.excepthook = previous_hook
+        if qt_handler:
+            from PySide6.QtCore import qInstallMessageHandler
+
+            qInstallMessageHandler(qt_handler[0])  # type: ignore[arg-type]
         loader.wait()
         if "window" in locals():
             window.hide()

@@ -241,11 +241,13 @@ def test_excepthook_shows_chinese_dialog_and_logs_traceback(
 
 
 def _log_file() -> Path:
-    for handler in logging.getLogger("classdesk").handlers:
-        if isinstance(handler, logging.FileHandler):
-            handler.flush()
-            return Path(handler.baseFilename)
-    raise AssertionError("no log file handler")
+    from app.logs import log_file
+
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    path = log_file()
+    assert path is not None, "no log file handler"
+    return path
 
 
 def test_window_renders(window: MainWindow, tmp_path: Path) -> None:

@@ -10,13 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app import logs
 from app.services import paths
 
 log = logging.getLogger("classdesk.ui")
 
-LOG_FILE_NAME = "classdesk.log"
+LOG_FILE_NAME = logs.LOG_FILE_NAME
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
@@ -27,25 +29,9 @@ def log_dir() -> Path:
 
 
 def setup_logging() -> Path | None:
-    """Send the `classdesk` loggers to a rotating file; return its path (None if unwritable)."""
-    root = logging.getLogger("classdesk")
-    for handler in root.handlers:
-        if isinstance(handler, logging.FileHandler):
-            return Path(handler.baseFilename)
-    try:
-        directory = log_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / LOG_FILE_NAME
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        # A read-only or missing data folder must not stop the desk from starting.
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    """The log the CLI keeps too (app.logs): a private rotating file; its path, or None
+    when it cannot be written (a read-only data folder must not stop the desk)."""
+    return logs.setup_logging()
 
 
 def log_file_hint(log_path: Path | None) -> str:
@@ -92,6 +78,42 @@ def make_excepthook(log_path: Path | None) -> ExceptHook:
             sys.__excepthook__(exc_type, exc, tb)
 
     return hook
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+_qt_log = logging.getLogger("classdesk.qt")
+
+
+def make_qt_message_handler(log_path: Path | None) -> Callable[
+        [QtMsgType, QMessageLogContext, str], None]:
+    """Qt's own messages go to the log file, not to a terminal nobody reads; a critical
+    one is also told to the person in Chinese (once), a fatal one written before Qt
+    ends the program."""
+    told: list[bool] = []
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        level = _QT_LEVELS.get(kind, logging.WARNING)
+        where = f" ({context.file}:{context.line})" if context.file else ""
+        _qt_log.log(level, "Qt: %s%s", message, where)
+        if kind == QtMsgType.QtFatalMsg:
+            print("ClassDesk 遇到无法恢复的错误，即将关闭。" + log_file_hint(log_path),
+                  file=sys.stderr)
+        elif kind == QtMsgType.QtCriticalMsg and not told:
+            told.append(True)
+            QTimer.singleShot(0, lambda: show_error(
+                "ClassDesk 出错了", "界面组件报告了一个严重错误，刚才的操作可能没有完成。"
+                f"已保存的数据不受影响。\n\n{log_file_hint(log_path)}", message))
+
+    return handler
+
+
+def install_qt_message_handler(log_path: Path | None) -> object:
+    """Install the handler above; returns the previous one, to restore."""
+    return qInstallMessageHandler(make_qt_message_handler(log_path))
 
 
 def install_excepthook(log_path: Path | None) -> ExceptHook:
