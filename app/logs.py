@@ -8,6 +8,7 @@ import io
 import logging
 import logging.handlers
 import os
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -41,6 +42,18 @@ class _TerminalFilter(logging.Filter):
         return ours and _has_chinese(str(record.msg))  # the words, not a quoted file name
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (tests swap it per test)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 class _TerminalFormatter(logging.Formatter):
     """"提醒：…" on one line; the traceback is in the log file, never on the terminal."""
 
@@ -62,18 +75,17 @@ def log_file() -> Path | None:
     return Path(handler.baseFilename) if handler is not None else None
 
 
-def setup_logging(*, terminal: TextIO | None = None) -> Path | None:
-    """Send the log to `logs/classdesk.log` (owner-only) and, when `terminal` is given
-    (the CLI's stderr), the program's Chinese warnings there; return the file's path
+def setup_logging(*, terminal: bool = False) -> Path | None:
+    """Send the log to `logs/classdesk.log` (owner-only) and, with `terminal` (the CLI),
+    the program's Chinese warnings to stderr; return the file's path
     (None when it cannot be written: a read-only data folder must not stop the desk).
     Python's warnings (openpyxl's, Pillow's …) go to the file too. Safe to call twice."""
     root = logging.getLogger()
     logging.captureWarnings(True)
     for name in OUR_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
-    if terminal is not None and not any(getattr(h, "_classdesk_terminal", False)
-                                        for h in root.handlers):
-        stream = logging.StreamHandler(terminal)
+    if terminal and not any(getattr(h, "_classdesk_terminal", False) for h in root.handlers):
+        stream = _StderrHandler()
         stream.setLevel(logging.WARNING)
         stream.addFilter(_TerminalFilter())
         stream.setFormatter(_TerminalFormatter())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import stat
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,9 +24,11 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     reset_for_tests()
 
 
-def test_details_go_to_a_private_file_and_chinese_lines_to_the_terminal(data_dir: Path) -> None:
+def test_details_go_to_a_private_file_and_chinese_lines_to_the_terminal(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = io.StringIO()
-    path = setup_logging(terminal=terminal)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    path = setup_logging(terminal=True)
     assert path == data_dir / "logs" / "classdesk.log"
     log = logging.getLogger("app.services.photos")
     try:
@@ -46,16 +49,18 @@ def test_details_go_to_a_private_file_and_chinese_lines_to_the_terminal(data_dir
     assert "photo inspection failed" in text and "Data Validation extension" in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # type: ignore[union-attr]
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # type: ignore[union-attr]
-    assert setup_logging(terminal=terminal) == path  # twice: one file, one terminal line
+    assert setup_logging(terminal=True) == path  # twice: one file, one terminal line
     logging.getLogger("app").warning("再次提醒")
     assert terminal.getvalue().count("\n") == 2
 
 
-def test_an_unwritable_data_folder_does_not_stop_anything(data_dir: Path) -> None:
+def test_an_unwritable_data_folder_does_not_stop_anything(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir.parent.mkdir(exist_ok=True)
     data_dir.write_text("not a folder", encoding="utf-8")  # logs/ cannot be made under it
     terminal = io.StringIO()
-    assert setup_logging(terminal=terminal) is None
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert setup_logging(terminal=True) is None
     logging.getLogger("app").warning("没有日志文件也照常提醒")
     assert terminal.getvalue() == "提醒：没有日志文件也照常提醒\n"
     assert "无法写入" in log_hint(None)

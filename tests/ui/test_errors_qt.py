@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.logs import log_file
-from tests.ui.conftest import ShownBox
+from tests.ui.fakes import ShownBox
 from ui.widgets.errors import install_qt_message_handler, setup_logging
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from app.services.errors import ServiceError
+from app.services.private_files import private_dir, write_private
 from ui.dialogs.photo_match import who
 from ui.pages.photos.model import PhotoRow, PhotoTableModel
 from ui.widgets.photo_common import fixed_name, short_size, verdict_state
@@ -150,7 +151,7 @@ def write_new(folder: Path, name: str, data: bytes, taken: set[str]) -> Path:
     Exclusive creation: an existing file — a source photo, an earlier run's result — is
     never overwritten.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder, parents=True)  # fixed photos are personal data: owner-only
     stem, suffix = Path(name).stem, Path(name).suffix or ".jpg"
     n = 1
     while True:
@@ -160,8 +161,7 @@ def write_new(folder: Path, name: str, data: bytes, taken: set[str]) -> Path:
             continue
         target = folder / candidate
         try:
-            with open(target, "xb") as f:
-                f.write(data)
+            write_private(target, data, exclusive=True)
         except FileExistsError:
             continue
         taken.add(candidate.lower())
