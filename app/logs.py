@@ -82,6 +82,9 @@ def setup_logging(*, terminal: bool = False) -> Path | None:
     Python's warnings (openpyxl's, Pillow's …) go to the file too. Safe to call twice."""
     root = logging.getLogger()
     logging.captureWarnings(True)
+    # A log that cannot be written (disk full, two processes rotating the file at once)
+    # must not print a traceback of its own in front of the person.
+    logging.raiseExceptions = False
     for name in OUR_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
     if terminal and not any(getattr(h, "_classdesk_terminal", False) for h in root.handlers):

@@ -181,6 +181,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     refused = 1 if preview.errors else 0
     if args.dry_run:
         print("预览完毕（--dry-run）：没有写入数据库。")
+        if refused:
+            print(f"{len(preview.errors)} 行有错误：导入时这些行不会写入，请修改后重新导入。",
+                  file=sys.stderr)
         return refused
     result = apply_import(svc, preview, default="update" if args.update else "skip")
     print(f"已写入：新增 {len(result.created)} 人，更新 {len(result.updated)} 人"

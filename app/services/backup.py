@@ -16,7 +16,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from app.services.dbcheck import NEWER_SCHEMA, NOT_A_FILE, access_message
+from app.services.dbcheck import KIND_NAMES, NEWER_SCHEMA, NOT_A_FILE, access_message
 from app.services.errors import InputError, ServiceError
 from app.services.paths import backup_dir_for
 from db import migrate, schema, sqlite_file
@@ -121,8 +121,9 @@ def check_backup_file(path: Path) -> None:
     if kind == "missing":
         raise InputError(f"找不到备份文件：{path}。请检查路径。")
     if kind != "file":
-        raise InputError(NOT_A_FILE.get(kind, NOT_A_FILE["other"]).format(path=path)
-                         .replace("不是数据库文件", "不是备份文件").replace("数据库", "备份"))
+        raise InputError(f"{path} 是{KIND_NAMES.get(kind, KIND_NAMES['other'])}，不是备份文件："
+                         "没有恢复，数据没有被修改。请选择 backups 文件夹中的 "
+                         "classdesk-….sqlite3 文件。")
     try:
         with path.open("rb") as f:
             head = f.read(16)

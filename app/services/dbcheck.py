@@ -27,6 +27,12 @@ def refuse_schema(found: schema.SchemaCheck, where: str) -> None:
             "ClassDesk 会在那里建立自己的数据库。")
 
 
+KIND_NAMES = {
+    "directory": "一个文件夹", "fifo": "一个管道（FIFO）", "device": "一个设备",
+    "socket": "一个套接字", "broken-link": "一个指向不存在文件的链接", "other": "一个特殊文件",
+}
+"""What sqlite_file.file_kind found, in words."""
+
 _PLAIN_FILE = "请指定一个普通文件的路径（不存在的文件名会新建数据库）。"
 NOT_A_FILE = {
     "directory": "{path} 是一个文件夹，不是数据库文件。请指定一个文件路径，"
