@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
 from app.cli.common import MAX_DEMO, AddCommand, bounded_int, open_db, open_url, operator_name
 from app.services import backup as backups
 from app.services.applicants import ApplicantService
-from app.services.database import describe
+from app.services.database import check_url, describe
+from app.services.dbcheck import NOT_A_FILE, access_message
 from app.services.demo import demo_applicants
 from app.services.errors import ServiceError
 from app.services.paths import resolve_db_url
@@ -41,7 +43,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _sqlite_path(args: argparse.Namespace) -> Path:
     """The SQLite file --db names; PostgreSQL is refused (it has its own tools)."""
-    path = sqlite_file.sqlite_path(resolve_db_url(args.db))
+    url = resolve_db_url(args.db)
+    check_url(url)  # a URL that is no URL is said in Chinese, as when opening
+    path = sqlite_file.sqlite_path(url)
     if path is None:
         raise ServiceError(
             "备份与恢复只用于本机 SQLite 数据库。PostgreSQL 请用 pg_dump / pg_restore。"
@@ -51,10 +55,18 @@ def _sqlite_path(args: argparse.Namespace) -> Path:
 
 def cmd_check_db(args: argparse.Namespace) -> int:
     path = _sqlite_path(args)
-    if not path.exists():
+    kind = sqlite_file.file_kind(path)
+    if kind == "missing":
         print(f"找不到数据库文件 {path}。", file=sys.stderr)
         return 1
-    problems = sqlite_file.integrity_problems(path)
+    if kind != "file":  # /dev/null would "pass", a FIFO would never answer
+        print(NOT_A_FILE.get(kind, NOT_A_FILE["other"]).format(path=path), file=sys.stderr)
+        return 1
+    try:
+        problems = sqlite_file.integrity_problems(path)
+    except (OSError, sqlite3.Error) as e:
+        print(access_message(path, e), file=sys.stderr)
+        return 1
     if problems:
         print(f"数据库 {path} 完整性检查未通过：", file=sys.stderr)
         for p in problems[:20]:
@@ -69,7 +81,7 @@ def cmd_check_db(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     open_db(args)
     dest = backups.take_backup(_sqlite_path(args), "manual")
-    print(f"已备份到 {dest}")
+    print(f"已备份到 {dest}" if dest else "数据库还是空的：没有需要备份的内容。")
     return 0
 
 

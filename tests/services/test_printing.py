@@ -164,14 +164,19 @@ def test_cli_forms(capsys, svc, people, tmp_path):
     text, err = capsys.readouterr()
     assert code == 0, err
     assert "2 人，4 页" in text and str(out) in text and pages(out) == 4
+    # an existing file is replaced only when asked
     code = main(["export", "forms", "--out", str(out), "--id", people[0].data.id_number,
                  "--db", url])
+    assert code == 2 and "--overwrite" in capsys.readouterr().err and pages(out) == 4
+    code = main(["export", "forms", "--out", str(out), "--id", people[0].data.id_number,
+                 "--db", url, "--overwrite"])
     assert code == 0 and pages(out) == 2
     capsys.readouterr()
-    assert main(["export", "forms", "--out", str(out), "--point", "火星", "--db", url]) == 2
+    assert main(["export", "forms", "--out", str(out), "--point", "火星", "--db", url,
+                 "--overwrite"]) == 2
     assert "没有报名点「火星」" in capsys.readouterr().err
     assert main(["export", "forms", "--out", str(out), "--id", id_number(seq=88),
-                 "--db", url]) == 1
+                 "--db", url, "--overwrite"]) == 1
     assert "没有身份证号为" in capsys.readouterr().err
     assert main(["export", "forms", "--out", str(tmp_path / "no" / "f.pdf"), "--db", url]) == 1
     assert "不存在" in capsys.readouterr().err

@@ -455,6 +455,13 @@ def backup_cases() -> list[Case]:
              words="备份"),
         Case("backups/ cannot be written", "backups-file-list", ("backups", *d),
              codes=frozenset({0}), setup=_backups_is_a_file, stdout_words="还没有备份"),
+        Case("backup commands on a bad --db", "backups-bad-url",
+             ("backups", "--db", "postgresql+psycopg://u@[::1/x"), words="无法识别"),
+        Case("backup commands on a bad --db", "check-db-dev-null",
+             ("check-db", "--db", "/dev/null"), words="设备"),
+        Case("backup commands on a bad --db", "backup-fifo",
+             ("backup", "--db", "{dir}/pipe.sqlite3"), words="管道",
+             setup=lambda d: h.fifo(d / "pipe.sqlite3") and None),
     ]
 
 
