@@ -254,6 +254,14 @@ class Payment(Base):
     source_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     recorded_by: Mapped[str] = mapped_column(String(40))
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    # counted, or pending (待核对: the remark does not follow the rule, the person was not
+    # approved, …; `hold_reason` says why) until someone accepts it (counted) or not
+    # (rejected), with a written reason. A refund is a counted negative amount.
+    state: Mapped[str] = mapped_column(String(12), default="counted", server_default="counted")
+    hold_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    decided_by: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class CallLog(Base):

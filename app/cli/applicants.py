@@ -84,7 +84,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         v = getattr(d, f)
         if f != "serial_no" and v not in (None, ""):
             print(f"  {FIELD_LABELS.get(f, f)}：{_fmt(v)}")
-    fee = fee_due(d.enrolment_type, svc.campaign.fees, d.sits_exam)
+    fee = fee_due(d.enrolment_type, svc.campaign.fees)
     print(f"应缴：{fee.total} 元（培训费 {fee.training}，考试费 {fee.exam}）"
           + (f"　转账备注：{transfer_remark(d.name, d.enrolment_type)}" if fee.total else ""))
     print("问题：" if rec.problems else "问题：无")

@@ -71,7 +71,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         reasons = [_reason_text(r) for r in args.reason]
         rec = wf.review_return(aid, rec.version, reasons, args.note or "")
-    print(f"{rec.serial_text} {rec.data.name}：{rec.status.label}。已列入待通知名单。")
+    after = ("已列入待通知名单。" if rec.status is ApplicantStatus.RETURNED
+             else "下一步：报省公司（已报省公司）。")
+    print(f"{rec.serial_text} {rec.data.name}：{rec.status.label}。{after}")
     return 0
 
 
@@ -253,6 +255,7 @@ def cmd_overview(args: argparse.Namespace) -> int:
           + (f"（还差 {ov.short_of_minimum} 人）" if ov.short_of_minimum else "（已达到）")
           + f"，目标 {ov.target_total} 人"
           + (f"（还差 {ov.short_of_target} 人）" if ov.short_of_target else "（已达到）"))
+    print("缴费：" + ov.money.text)
     if ov.counties_without_ndrc:
         print("发改委尚未报人的县区：" + "、".join(ov.counties_without_ndrc))
     for d in ov.deadlines:

@@ -32,7 +32,7 @@ class ApplicantData:
     registration_point: str = ""  # 报名点 (附件1), not the employer
     registration_type: RegistrationType = RegistrationType.EMPLOYER
     enrolment_type: EnrolmentType = EnrolmentType.NEW
-    sits_exam: bool = True  # for 2020 未通过·听课: sits the exam (and pays its fee)
+    sits_exam: bool = True  # stored for old records; the enrolment type decides the fees
 
     # --- 附件2 registration form, in paper order
     name: str = ""

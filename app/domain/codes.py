@@ -6,6 +6,7 @@ shows "3 大学专科".
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from enum import Enum
 from typing import Self
@@ -144,22 +145,63 @@ class RegistrationType(CodeEnum):
 
 
 class EnrolmentType(CodeEnum):
-    """Who the person is for fees and the transfer remark (notice §五, §八.2)."""
+    """Who the person is for fees and the transfer remark (notice §五, §八.2).
+
+    "2020年度未能通过的学员可参加本期培训班免费听课，参加补考学员需缴纳考试费用": whoever failed
+    last year's class either sits the exam again (补考: the exam fee, the 补考 remark) or only
+    attends (pays nothing, no remark). "2020" is the year before the campaign's: the stored
+    labels say 上年, and `label_for(year)` writes the year ("2020年未通过·补考" in 2021).
+    """
 
     NEW = (1, "新学员")
-    RETAKE_AUDIT = (2, "2020未通过·听课")
-    RESIT = (3, "补考")
+    RETAKE_AUDIT = (2, "上年未通过·只听课")
+    RESIT = (3, "上年未通过·补考")
 
     def aliases(self) -> tuple[str, ...]:
         return {
-            EnrolmentType.NEW: ("新学员", "新"),
-            EnrolmentType.RETAKE_AUDIT: ("2020 未通过·听课", "听课", "2020未通过听课", "免费听课"),
-            EnrolmentType.RESIT: ("补考学员",),
+            EnrolmentType.NEW: ("新学员", "新", "首次参训"),
+            EnrolmentType.RETAKE_AUDIT: ("只听课", "听课", "免费听课", "上年未通过只听课",
+                                         "上年未通过·听课"),
+            EnrolmentType.RESIT: ("补考", "补考学员", "补考人", "上年未通过补考"),
         }.get(self, ())
+
+    @property
+    def sits_exam(self) -> bool:
+        """Whether the person sits this year's exam (and so pays its fee)."""
+        return self is not EnrolmentType.RETAKE_AUDIT
+
+    def label_for(self, campaign_year: int) -> str:
+        """The label with last year written out: "2020年未通过·补考" for the 2021 class."""
+        if self is EnrolmentType.NEW:
+            return self.label
+        return self.label.replace("上年", f"{campaign_year - 1}年", 1)
+
+    @classmethod
+    def parse(cls, text: object) -> EnrolmentType | None:
+        """Also reads labels with a year ("2020年未通过·补考", "2020未通过·听课")."""
+        found = super().parse(text)
+        if found is not None or not isinstance(text, str):
+            return found
+        s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+        m = _YEAR_PREFIX.match(s)
+        if m is None:
+            return None
+        rest = s[m.end():].replace("·", "").replace("・", "")
+        if "补考" in rest:
+            return cls.RESIT
+        if "听课" in rest:
+            return cls.RETAKE_AUDIT
+        return None
+
+
+_YEAR_PREFIX = re.compile(r"^(?:20\d\d年?(?:度)?|上年(?:度)?)未(?:能)?通过")
 
 
 class ApplicantStatus(CodeEnum):
-    """The flow of SPEC.md, in order. RETURNED is a side state of initial review."""
+    """The flow of SPEC.md, as codes. The order of the notice lives in app.domain.flow:
+    初审 → 已报省公司 → 省鉴定中心已核 (or 未通过) → 已电话通知 → 已现场确认. RETURNED and
+    PROVINCE_REJECTED are outcomes beside the main line. PAID (6) is kept only to read old
+    history: whether a person has paid comes from the payments, never from the status."""
 
     REGISTERED = (1, "已报名")
     COUNTY_CHECKED = (2, "县区已审")
@@ -170,6 +212,7 @@ class ApplicantStatus(CodeEnum):
     CONFIRMED = (7, "已现场确认")
     SENT_TO_PROVINCE = (8, "已报省公司")
     PROVINCE_CHECKED = (9, "省鉴定中心已核")
+    PROVINCE_REJECTED = (10, "省鉴定中心未通过")
 
 
 CODE_TABLES: dict[str, type[CodeEnum]] = {

@@ -29,14 +29,11 @@ class FeeDue:
         return self.training + self.exam
 
 
-def fee_due(enrolment: EnrolmentType, fees: Fees, sits_exam: bool = True) -> FeeDue:
-    """新学员 pay both; 2020 未通过 attend free and pay the exam if they sit it; 补考 the exam.
-
-    `sits_exam` only matters for those who attend again: a new trainee's fee includes
-    the exam, and a 补考 person comes for nothing but the exam.
-    """
+def fee_due(enrolment: EnrolmentType, fees: Fees) -> FeeDue:
+    """新学员 pay training and exam; 上年未通过·补考 the exam only (the lessons are free);
+    上年未通过·只听课 nothing (notice §五)."""
     if enrolment is EnrolmentType.NEW:
         return FeeDue(fees.training, fees.exam)
-    if enrolment is EnrolmentType.RETAKE_AUDIT:
-        return FeeDue(0, fees.exam if sits_exam else 0)
-    return FeeDue(0, fees.exam)
+    if enrolment is EnrolmentType.RESIT:
+        return FeeDue(0, fees.exam)
+    return FeeDue(0, 0)

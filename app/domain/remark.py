@@ -22,8 +22,8 @@ _SEPARATORS = re.compile(r"[\s+、,，]+")
 
 
 class RemarkKind(Enum):
-    TRAINEE = "trainee"  # 新学员 and 2020 未通过·听课
-    RESIT = "resit"  # 补考
+    TRAINEE = "trainee"  # 新学员
+    RESIT = "resit"  # 上年未通过·补考
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +32,23 @@ class ParsedRemark:
     kind: RemarkKind
 
 
-def remark_kind(enrolment: EnrolmentType) -> RemarkKind:
-    return RemarkKind.RESIT if enrolment is EnrolmentType.RESIT else RemarkKind.TRAINEE
+def remark_kind(enrolment: EnrolmentType) -> RemarkKind | None:
+    """The remark a person's type calls for; None for 上年未通过·只听课 (nothing to pay)."""
+    if enrolment is EnrolmentType.RESIT:
+        return RemarkKind.RESIT
+    if enrolment is EnrolmentType.NEW:
+        return RemarkKind.TRAINEE
+    return None
 
 
 def transfer_remark(name: str, enrolment: EnrolmentType) -> str:
-    """ "南通张三助理信用管理师" or "南通张三补考助理": exactly what the payer must write."""
-    suffix = RESIT_SUFFIX if remark_kind(enrolment) is RemarkKind.RESIT else TRAINEE_SUFFIX
-    return PREFIX + normalize_name(name) + suffix
+    """ "南通张三助理信用管理师" or "南通张三补考助理": exactly what the payer must write;
+    "" for who owes nothing (上年未通过·只听课)."""
+    kind = remark_kind(enrolment)
+    if kind is None:
+        return ""
+    return PREFIX + normalize_name(name) + (RESIT_SUFFIX if kind is RemarkKind.RESIT
+                                            else TRAINEE_SUFFIX)
 
 
 def _nfkc_keep_ideographs(text: str) -> str:
@@ -87,9 +96,24 @@ def same_name(a: str, b: str) -> bool:
 
 def remark_matches(text: str, name: str, enrolment: EnrolmentType) -> bool:
     """Whether a transfer's remark is this applicant's payment for this enrolment."""
+    return remark_mismatch(text, name, enrolment) is None
+
+
+def remark_mismatch(text: str, name: str, enrolment: EnrolmentType) -> str | None:
+    """Why a transfer's remark is not this applicant's payment (a Chinese reason), or None
+    when it is. The same rule for a payment typed in by hand and a bank-statement line."""
+    expected = transfer_remark(name, enrolment)
+    if not expected:
+        return f"{name}是{enrolment.label}，无需缴费：这笔转账不是应缴的费用"
+    if not (text or "").strip():
+        return f"没有转账备注（应为「{expected}」）"
     parsed = parse_remark(text)
-    return (
-        parsed is not None
-        and parsed.kind is remark_kind(enrolment)
-        and same_name(parsed.name, name)
-    )
+    if parsed is None:
+        return f"备注「{text.strip()}」不合规定格式「{expected}」"
+    if not same_name(parsed.name, name):
+        return f"备注写的是「{parsed.name}」，不是「{normalize_name(name)}」（应为「{expected}」）"
+    if parsed.kind is not remark_kind(enrolment):
+        return (f"备注「{text.strip()}」是"
+                f"{'补考' if parsed.kind is RemarkKind.RESIT else '参训'}的写法，"
+                f"{normalize_name(name)}是{enrolment.label}，应为「{expected}」")
+    return None

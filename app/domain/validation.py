@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 from datetime import date
 
 from app.domain.applicant import FIELD_LABELS, ApplicantData, age_on
-from app.domain.codes import EnrolmentType, RegistrationType
+from app.domain.codes import RegistrationType
 from app.domain.contact import (
     check_email,
     check_landline,
@@ -80,8 +80,6 @@ def _check_office_fields(a: ApplicantData, points: Collection[str] | None) -> li
         problems.append(
             error("registration_point", f"报名点「{point}」不在本期的报名点名单中：请重新选择")
         )
-    if a.enrolment_type is EnrolmentType.RESIT and not a.sits_exam:
-        problems.append(warning("sits_exam", "补考学员应参加考试：请核对学员类别或“参加考试”"))
     return problems
 
 

@@ -10,14 +10,16 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from app.domain.balance import Balance, MoneyIn
 from app.domain.checklist import ChecklistItem, materials_checklist
 from app.domain.codes import ApplicantStatus
 from app.domain.fees import FeeDue
-from app.domain.flow import at_or_beyond
+from app.domain.flow import at_or_beyond, is_approved
 from app.domain.money import yuan_text
 from app.domain.remark import transfer_remark
-from app.services.desk import QUEUED, Balance, CallTopic, DeskService, when_text
+from app.services.desk import QUEUED, CallTopic, DeskService, when_text
 from app.services.errors import InputError
+from app.services.money import balance_for, money_in
 from app.services.records import utcnow
 from db.models import Applicant, CallLog
 
@@ -62,8 +64,8 @@ class CallItem:
     point_name: str
     status: ApplicantStatus
     topic: CallTopic
-    result: str  # what to tell: 初审通过 / 退回补正：reasons / 材料不全：…
-    reasons: tuple[str, ...]  # the return reasons, when returned
+    result: str  # what to tell: 审核通过 / 退回补正：reasons / 省鉴定中心未通过：… / 材料不全：…
+    reasons: tuple[str, ...]  # the reasons, when returned or turned down
     bring: tuple[ChecklistItem, ...]  # their own checklist, required items only
     balance: Balance
     transfer_remark: str  # "" when nothing is owed
@@ -74,6 +76,13 @@ class CallItem:
     last_operator: str
     done: bool
     script: str  # the whole message, ready to read out
+
+    @property
+    def waiting(self) -> bool:
+        """Passed 初审 but the province's check is not recorded: logging the call as reached
+        asks to go on without it (the override is recorded)."""
+        return self.status in (ApplicantStatus.REVIEW_PASSED,
+                               ApplicantStatus.SENT_TO_PROVINCE)
 
     @property
     def serial_text(self) -> str:
@@ -142,20 +151,33 @@ def _tasks(rows: list[CallLog]) -> _Task | None:
     return task
 
 
-def _relevant(task: _Task, status: ApplicantStatus) -> bool:
-    """A review result is owed while the status is still that result; a follow-up until
-    the person is confirmed."""
+_RESULT_OWED = frozenset({
+    ApplicantStatus.RETURNED, ApplicantStatus.PROVINCE_CHECKED,
+    ApplicantStatus.PROVINCE_REJECTED, ApplicantStatus.REVIEW_PASSED,
+    ApplicantStatus.SENT_TO_PROVINCE,
+})
+_REFUSALS = (ApplicantStatus.RETURNED, ApplicantStatus.PROVINCE_REJECTED)
+
+
+def _relevant(task: _Task, status: ApplicantStatus, balance: Balance) -> bool:
+    """A result is owed until the person has been told (已电话通知 or later); a follow-up
+    (materials missing) until they are confirmed; 催缴 while they still owe."""
     if task.topic is CallTopic.REVIEW:
-        return status in (ApplicantStatus.REVIEW_PASSED, ApplicantStatus.RETURNED)
+        return status in _RESULT_OWED
+    if task.topic is CallTopic.PAYMENT:
+        return balance.owing
     return not at_or_beyond(status, ApplicantStatus.CONFIRMED)
 
 
 class CallService(DeskService):
     """The call list and call outcomes, as one operator."""
 
-    def call_list(self, include_done: bool = False) -> list[CallItem]:
+    def call_list(self, include_done: bool = False, include_waiting: bool = False
+                  ) -> list[CallItem]:
         """Applicants still to phone (not yet reached since the result was decided), by
-        报名序号; with `include_done` also those already reached."""
+        报名序号: returned ones, and those the province has answered. With `include_done`
+        also those already reached; with `include_waiting` also those who passed 初审 and
+        wait for the province (for an office that does not type the province's answer)."""
         with self.db.read() as s:
             logs = s.scalars(
                 select(CallLog).join(Applicant, Applicant.id == CallLog.applicant_id)
@@ -167,44 +189,63 @@ class CallService(DeskService):
                 by_applicant[log.applicant_id].append(log)
             tasks = {aid: t for aid, rows in by_applicant.items()
                      if (t := _tasks(rows)) is not None and (include_done or not t.reached)}
+            if include_waiting:
+                for aid in s.scalars(select(Applicant.id).where(
+                        Applicant.campaign_id == self.campaign_id,
+                        Applicant.status.in_([ApplicantStatus.REVIEW_PASSED,
+                                              ApplicantStatus.SENT_TO_PROVINCE]))):
+                    if aid not in tasks and not any(
+                            r.outcome == CallOutcome.REACHED for r in by_applicant.get(aid, [])):
+                        tasks[aid] = _Task(CallTopic.REVIEW, "初审通过")
             if not tasks:
                 return []
             rows = s.scalars(select(Applicant).where(Applicant.id.in_(list(tasks)))
                              .order_by(Applicant.serial_no)).all()
-            paid = self._paid_by_applicant(s)
-            changes = self._status_changes(s, [r.id for r in rows if r.status
-                                               is ApplicantStatus.RETURNED])
+            money = money_in(s, self.campaign_id, [r.id for r in rows])
+            changes = self._status_changes(s, [r.id for r in rows if r.status in _REFUSALS])
             items = []
             for row in rows:
                 task = tasks[row.id]
-                if not task.reached and not _relevant(task, row.status):
-                    continue  # the status moved on without a call: nothing to tell now
+                balance = balance_for(row.status, row.enrolment_type, self.campaign.fees,
+                                      money.get(row.id, MoneyIn()))
+                if not task.reached and not _relevant(task, row.status, balance):
+                    continue  # moved on (or paid) without a call: nothing to tell now
+                if (task.topic is CallTopic.REVIEW and not include_waiting and not task.reached
+                        and row.status in (ApplicantStatus.REVIEW_PASSED,
+                                           ApplicantStatus.SENT_TO_PROVINCE)):
+                    continue  # told once the province has answered
                 reasons: tuple[str, ...] = ()
-                if row.status is ApplicantStatus.RETURNED:
+                if row.status in _REFUSALS:
                     for change in reversed(changes.get(row.id, [])):
-                        if change.to_status is ApplicantStatus.RETURNED:
+                        if change.to_status is row.status:
                             reasons = change.reasons
                             break
-                items.append(self._item(row, task, reasons,
-                                        Balance(self._due(row), paid.get(row.id, 0))))
+                items.append(self._item(row, task, reasons, balance))
             return items
 
     def _item(self, row: Applicant, task: _Task, reasons: tuple[str, ...],
               balance: Balance) -> CallItem:
         data = self._data(row)
         bring = tuple(i for i in materials_checklist(data) if i.required)
-        remark = transfer_remark(data.name, data.enrolment_type) if balance.due.total else ""
+        remark = transfer_remark(data.name, data.enrolment_type) if balance.fee.total else ""
+        status = row.status
         if task.topic is CallTopic.FOLLOWUP:
             result = task.note
-        elif row.status is ApplicantStatus.RETURNED:
+        elif task.topic is CallTopic.PAYMENT:
+            result = f"已现场确认，{balance.text}"
+        elif status is ApplicantStatus.RETURNED:
             result = "退回补正：" + "；".join(reasons) if reasons else task.note
+        elif status is ApplicantStatus.PROVINCE_REJECTED:
+            result = "省鉴定中心未通过：" + "；".join(reasons) if reasons else task.note
+        elif is_approved(status):
+            result = "审核通过"
         else:
-            result = "初审通过"
+            result = "初审通过，待省鉴定中心核查"
         last = task.last
         return CallItem(
             applicant_id=row.id, version=row.version, serial_no=row.serial_no,
             name=row.name, mobile=row.mobile, phone=row.phone,
-            point_name=row.point.name if row.point else "", status=row.status,
+            point_name=row.point.name if row.point else "", status=status,
             topic=task.topic, result=result, reasons=reasons, bring=bring, balance=balance,
             transfer_remark=remark, attempts=task.attempts,
             last_outcome=CallOutcome(last.outcome) if last is not None else None,
@@ -219,29 +260,40 @@ class CallService(DeskService):
                 bring: tuple[ChecklistItem, ...], balance: Balance, remark: str) -> str:
         c = self.campaign
         lines = [f"{row.name}您好，这里是{c.year}年度{c.level_name}培训{c.class_name}。"]
-        returned = row.status is ApplicantStatus.RETURNED
+        refused = row.status in _REFUSALS
         if task.topic is CallTopic.FOLLOWUP:
             lines.append(f"您的现场确认尚未完成：{result}。")
-        elif returned:
+        elif task.topic is CallTopic.PAYMENT:
+            lines.append("您已完成现场确认，培训费用尚未缴清。")
+        elif row.status is ApplicantStatus.RETURNED:
             lines.append(f"您的报名材料须{result}。请补正后交回报名点（所在县（市、区）"
                          "发改委（信用办）、园区经发局或南通班联系人）。")
+        elif row.status is ApplicantStatus.PROVINCE_REJECTED:
+            lines.append(f"您的报名信息经省人社厅职业技能鉴定中心核查，{result}。"
+                         "如能补正，请把材料交回报名点，我们再报省联合征信公司。")
+        elif is_approved(row.status):
+            lines.append("您的报名信息已审核通过。")
         else:
-            lines.append("您的报名已通过初审。")
-        if not returned and balance.outstanding_fen:
+            lines.append("您的报名已通过初审，已（或即将）报省联合征信公司，"
+                         "省人社厅职业技能鉴定中心核查通过后再通知您缴费。")
+        if not refused and balance.outstanding_fen:
             lines.append(
                 f"请将 {yuan_text(balance.outstanding_fen)} 元转账至：户名 {c.payee_name}，"
                 f"开户行 {c.payee_bank}，账号 {c.payee_account}；"
                 f"转账备注务必写「{remark}」（姓名与报名时一致，不要加“+”和空格）。")
-        if not returned:
+        elif not refused and is_approved(row.status) and balance.fee.total == 0:
+            lines.append("您本期只听课，无需缴费。")
+        if not refused and task.topic is not CallTopic.PAYMENT:
             things = "；".join(f"{i + 1}. {item.title}" for i, item in enumerate(bring))
             lines.append(f"现场确认时请带齐：{things}。")
         return "\n".join(lines)
 
     def record_call(self, applicant_id: int, outcome: CallOutcome | str,
-                    note: str = "") -> CallResult:
-        """Log one call. Reached: the person is off the list, and one who passed review
-        moves to 已电话通知 (and on to 已缴费 if the money is already in). No answer or a
-        wrong number: they stay on the list, the attempt counted."""
+                    note: str = "", *, override: bool = False) -> CallResult:
+        """Log one call. Reached: the person is off the list, and one the province has
+        approved moves to 已电话通知. One who passed 初审 but whose province check is not
+        recorded raises StepsMissingError (nothing written) unless `override`. No answer
+        or a wrong number: they stay on the list, the attempt counted."""
         parsed = outcome if isinstance(outcome, CallOutcome) else CallOutcome.parse(outcome)
         if parsed is None:
             raise InputError(f"不认识的通话结果「{outcome}」：请用 已接通、无人接听 或 号码错误。")
@@ -253,16 +305,16 @@ class CallService(DeskService):
                                   .order_by(CallLog.id)))
             task = _tasks(logs)
             topic = task.topic if task is not None else CallTopic.REVIEW
+            if parsed is CallOutcome.REACHED and row.status in (
+                    ApplicantStatus.PROVINCE_CHECKED, ApplicantStatus.REVIEW_PASSED,
+                    ApplicantStatus.SENT_TO_PROVINCE):
+                self._move(s, row, ApplicantStatus.PHONED,
+                           "电话通知审核结果" + (f"：{note}" if note else ""),
+                           override=override)
             s.add(CallLog(applicant_id=applicant_id, topic=topic.value, outcome=parsed.value,
                           note=note[:500], operator=self.operator, at=utcnow()))
             self._history(s, applicant_id, "call", "call",
                           {"结果": [None, parsed.label]}, note)
-            if parsed is CallOutcome.REACHED and row.status is ApplicantStatus.REVIEW_PASSED:
-                self._move(s, row, ApplicantStatus.PHONED,
-                           "电话通知初审通过" + (f"：{note}" if note else ""))
-                balance = self._balance(s, row)
-                if balance.due.total and balance.settled:
-                    self._move(s, row, ApplicantStatus.PAID, "电话通知前已缴清")
             after = row.status
         on_list = parsed is not CallOutcome.REACHED
         if parsed is CallOutcome.REACHED:

@@ -17,15 +17,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.balance import Balance
 from app.domain.checklist import ChecklistItem, materials_checklist
 from app.domain.codes import ApplicantStatus, EnrolmentType, RegistrationType
 from app.domain.contact import normalize_name
-from app.domain.flow import at_or_beyond
+from app.domain.flow import at_or_beyond, check_step, labels
 from app.domain.idcard import normalize_id_number
 from app.domain.remark import transfer_remark
 from app.services.desk import (
     STATUS_ENTITY,
-    Balance,
     CallTopic,
     DeskService,
     local_time,
@@ -153,6 +153,8 @@ class ConfirmationCard:
     confirmed_by: str
     confirmed_at: datetime | None  # naive UTC
     blocker: str  # why the status cannot become 已现场确认 even with every item; "" if none
+    skipped: tuple[ApplicantStatus, ...] = ()  # steps not recorded: confirming asks first
+    type_label: str = ""  # 新学员 / 2020年未通过·补考 …
 
     @property
     def serial_text(self) -> str:
@@ -173,7 +175,20 @@ class ConfirmationCard:
 
     @property
     def can_confirm(self) -> bool:
+        """Nothing refuses it (steps not recorded only ask first: `skipped`)."""
         return not self.confirmed and not self.blocker
+
+    @property
+    def skipped_text(self) -> str:
+        """"尚未登记「已电话通知」：确认时会先询问" — never a refusal."""
+        if not self.skipped or self.confirmed:
+            return ""
+        return f"尚未登记{labels(self.skipped)}：确认时会先询问，可以继续"
+
+    @property
+    def payment_text(self) -> str:
+        """Payment and 现场确认 come in either order: what the desk tells the person."""
+        return self.balance.text
 
     @property
     def confirmed_text(self) -> str:
@@ -187,7 +202,8 @@ class ConfirmationCard:
 class ConfirmKind(StrEnum):
     CONFIRMED = "confirmed"
     INCOMPLETE = "incomplete"  # required items missing: recorded, back on the call list
-    NOT_READY = "not_ready"  # materials complete, but not paid / not past review
+    NOT_READY = "not_ready"  # materials complete, but returned / turned down: the way back
+    STEPS_MISSING = "steps_missing"  # materials recorded; ask, then confirm(override=True)
     ALREADY_CONFIRMED = "already_confirmed"  # nothing written
 
 
@@ -203,6 +219,7 @@ class ConfirmOutcome:
     kept: tuple[str, ...] = ()  # items another desk ticked meanwhile, kept ticked
     confirmed_by: str = ""
     confirmed_at: datetime | None = None  # naive UTC
+    skipped: tuple[ApplicantStatus, ...] = ()  # STEPS_MISSING: what is not recorded
 
     @property
     def confirmed(self) -> bool:
@@ -279,12 +296,13 @@ class ConfirmationService(DeskService):
                 id_number=row.id_number or "", point_name=data.registration_point,
                 employer=row.employer, enrolment_type=row.enrolment_type,
                 registration_type=row.registration_type, status=row.status, balance=balance,
-                transfer_remark=transfer_remark(row.name, row.enrolment_type)
-                if balance.due.total else "",
+                transfer_remark=transfer_remark(row.name, row.enrolment_type),
                 has_photo=photo is not None, photo_passed=photo, items=items,
                 confirmed_by=confirmed.operator if confirmed else "",
                 confirmed_at=confirmed.at if confirmed else None,
-                blocker=self._blocker(row.status, balance),
+                blocker=self._blocker(row.status),
+                skipped=self._skipped(row.status),
+                type_label=row.enrolment_type.label_for(self.campaign.year),
             )
 
     @staticmethod
@@ -303,18 +321,20 @@ class ConfirmationService(DeskService):
                             .where(ApplicantPhoto.applicant_id == applicant_id))
 
     @staticmethod
-    def _blocker(status: ApplicantStatus, balance: Balance) -> str:
-        """Why a complete set of materials could still not confirm this person."""
-        S = ApplicantStatus
-        if at_or_beyond(status, S.CONFIRMED) or status is S.PAID:
+    def _blocker(status: ApplicantStatus) -> str:
+        """What refuses 现场确认 even with every item: a decision to undo first (退回补正,
+        省鉴定中心未通过), said with the way back. Missing payment never does: paying and
+        现场确认 come in either order."""
+        if at_or_beyond(status, ApplicantStatus.CONFIRMED):
             return ""
-        if status is S.PHONED:
-            return "" if balance.settled else f"尚未缴清费用（{balance.text}）"
-        if status is S.REVIEW_PASSED:
-            return "初审已通过，但尚未登记电话通知：请先在待通知名单中登记"
-        if status is S.RETURNED:
-            return "报名已退回补正，须重新通过初审"
-        return "尚未通过初审"
+        problem = check_step(status, ApplicantStatus.CONFIRMED).problem
+        return problem or ""
+
+    @staticmethod
+    def _skipped(status: ApplicantStatus) -> tuple[ApplicantStatus, ...]:
+        if at_or_beyond(status, ApplicantStatus.CONFIRMED):
+            return ()
+        return check_step(status, ApplicantStatus.CONFIRMED).missing
 
     # ------------------------------------------------------------------ confirm
     def confirm(
@@ -323,8 +343,16 @@ class ConfirmationService(DeskService):
         ticks: Mapping[str, bool],
         notes: Mapping[str, str] | None = None,
         expected_version: int | None = None,
+        *,
+        override: bool = False,
     ) -> ConfirmOutcome:
         """Record the items ticked at this desk and confirm when every required one is in.
+
+        Whether the person has paid does not matter (a follow-up call is queued when they
+        still owe). Steps not recorded (no call logged, the province's check not typed
+        in) give STEPS_MISSING with the ticks saved: ask, then call again with `override`
+        (recorded with the operator). 退回补正 / 省鉴定中心未通过 give NOT_READY with the
+        way back.
 
         `ticks` and `notes` hold only what this desk set (item key → received / note);
         items not named keep what is stored, so two desks never overwrite each other.
@@ -397,35 +425,46 @@ class ConfirmationService(DeskService):
                     ConfirmKind.INCOMPLETE, row.id, row.name,
                     f"{row.name}：{text}。已记录，并列入待通知名单。", row.status,
                     row.version, missing=missing, kept=tuple(kept))
-            balance = self._balance(s, row)
-            if (row.status is ApplicantStatus.PHONED and balance.due.total
-                    and balance.settled):
-                self._move(s, row, ApplicantStatus.PAID, "现场确认时核对：已缴清")
-            blocker = self._blocker(row.status, balance)
+            blocker = self._blocker(row.status)
             if blocker:
                 text = f"材料已齐，但{blocker}"
                 self._history(s, applicant_id, "confirm", "not_ready",
                               {"状态": [None, row.status.label]}, text, at=now)
-                self._queue_call(s, applicant_id, CallTopic.FOLLOWUP, text, at=now)
                 s.flush()
                 return ConfirmOutcome(
                     ConfirmKind.NOT_READY, row.id, row.name,
-                    f"{row.name}：{text}。材料已记录，状态未变，已列入待通知名单。",
-                    row.status, row.version, kept=tuple(kept))
-            change = self._move(s, row, ApplicantStatus.CONFIRMED, "现场确认：必交材料齐全")
+                    f"{row.name}：{text}材料已记录，状态未变。", row.status, row.version,
+                    kept=tuple(kept))
+            skipped = self._skipped(row.status)
+            if skipped and not override:
+                s.flush()
+                return ConfirmOutcome(
+                    ConfirmKind.STEPS_MISSING, row.id, row.name,
+                    f"{row.name}：材料已齐。尚未登记{labels(skipped)}；"
+                    "如已办理（或确需先确认），可以继续确认，系统会记下跳过的步骤和操作人。",
+                    row.status, row.version, kept=tuple(kept), skipped=skipped)
+            change = self._move(s, row, ApplicantStatus.CONFIRMED, "现场确认：必交材料齐全",
+                                override=override)
+            balance = self._balance(s, row)
+            money = ""
+            if balance.owing:
+                money = f"尚未缴清（{balance.text}），已列入待通知名单催缴。"
+                self._queue_call(s, applicant_id, CallTopic.PAYMENT,
+                                 f"已现场确认，{balance.text}", at=now)
             s.flush()
             return ConfirmOutcome(
                 ConfirmKind.CONFIRMED, row.id, row.name,
                 f"{row.name}：材料齐全，已现场确认（{self.operator} "
-                f"{local_time(change.at):%H:%M}）。", row.status, row.version,
+                f"{local_time(change.at):%H:%M}）。{money}", row.status, row.version,
                 kept=tuple(kept), confirmed_by=self.operator, confirmed_at=change.at)
 
     def confirm_all_required(self, applicant_id: int,
-                             expected_version: int | None = None) -> ConfirmOutcome:
+                             expected_version: int | None = None, *,
+                             override: bool = False) -> ConfirmOutcome:
         """Tick every required item and confirm (a person who brought everything)."""
         card = self.card(applicant_id)
         return self.confirm(applicant_id, {i.key: True for i in card.required_items},
-                            expected_version=expected_version)
+                            expected_version=expected_version, override=override)
 
     def _already(self, s: Session, row: Applicant) -> ConfirmOutcome:
         change = self._last_change_to(s, row.id, ApplicantStatus.CONFIRMED)
@@ -464,7 +503,7 @@ class ConfirmationService(DeskService):
         lines = [
             f"{c.year}年度{c.level_name}培训（{c.class_name}）现场确认回执",
             f"报名序号：{card.serial_text}　姓名：{card.name}　身份证号：{card.id_number}",
-            f"报名点：{card.point_name}　学员类别：{card.enrolment_type.label}",
+            f"报名点：{card.point_name}　学员类别：{card.type_label}",
             "材料：",
         ]
         for i, item in enumerate(card.items, 1):

@@ -10,27 +10,29 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.applicant import ApplicantData
+from app.domain.balance import Balance, MoneyIn
 from app.domain.codes import ApplicantStatus
 from app.domain.fees import FeeDue, fee_due
 from app.domain.flow import (
     backward_steps,
+    check_step,
     is_backward,
     join_reasons,
+    labels,
     next_steps,
     split_reasons,
-    transition_problem,
 )
-from app.domain.money import yuan_text
 from app.services.applicants import ApplicantService
 from app.services.campaign import CampaignInfo
 from app.services.errors import NotFoundError, ServiceError
+from app.services.money import balance_for, money_in
 from app.services.records import ApplicantRecord, data_from_row, utcnow
 from db.engine import Database
-from db.models import Applicant, CallLog, History, Payment
+from db.models import Applicant, CallLog, History
 
 STATUS_ENTITY = "status"
 """History.entity (and action) of a status change."""
@@ -48,81 +50,36 @@ class TransitionError(ServiceError):
         self.backward = backward
 
 
+class StepsMissingError(TransitionError):
+    """A jump that leaves out earlier steps: not a refusal. Ask the person (one key goes
+    on) and call again with `override=True`; the override is recorded with who."""
+
+    def __init__(self, message: str, current: ApplicantStatus, target: ApplicantStatus,
+                 missing: tuple[ApplicantStatus, ...], name: str = "") -> None:
+        super().__init__(message, current, next_steps(current), backward_steps(current))
+        self.target = target
+        self.missing = missing
+        self.name = name
+
+
+OVERRIDE_KEY = "跳过步骤"
+"""History key of the steps an override left out."""
+
+
 class CallTopic(StrEnum):
     """What a call the office owes is about."""
 
-    REVIEW = "review"  # tell the result of the initial review
-    FOLLOWUP = "followup"  # after on-site confirmation: materials missing, not paid
+    REVIEW = "review"  # tell the result: 退回补正, or the province's check (通过/未通过)
+    FOLLOWUP = "followup"  # after on-site confirmation: materials missing
+    PAYMENT = "payment"  # confirmed, money still owed (催缴)
 
     @property
     def label(self) -> str:
-        return "初审结果" if self is CallTopic.REVIEW else "现场确认后续"
+        return {"review": "审核结果", "followup": "现场确认后续", "payment": "催缴"}[self.value]
 
 
 QUEUED = "queued"
 """CallLog.outcome of a call still to make."""
-
-
-class PaymentState(StrEnum):
-    NOTHING_DUE = "nothing_due"
-    UNPAID = "unpaid"
-    PARTIAL = "partial"
-    PAID = "paid"
-    OVERPAID = "overpaid"
-
-    @property
-    def label(self) -> str:
-        return {
-            PaymentState.NOTHING_DUE: "无需缴费",
-            PaymentState.UNPAID: "未缴费",
-            PaymentState.PARTIAL: "未缴清",
-            PaymentState.PAID: "已缴清",
-            PaymentState.OVERPAID: "多缴",
-        }[self]
-
-
-@dataclass(frozen=True)
-class Balance:
-    """What one applicant owes and has paid. Amounts due are whole yuan, paid is fen."""
-
-    due: FeeDue
-    paid_fen: int
-
-    @property
-    def due_fen(self) -> int:
-        return self.due.total * 100
-
-    @property
-    def outstanding_fen(self) -> int:
-        return max(0, self.due_fen - self.paid_fen)
-
-    @property
-    def state(self) -> PaymentState:
-        if self.due_fen == 0:
-            return PaymentState.NOTHING_DUE if self.paid_fen == 0 else PaymentState.OVERPAID
-        if self.paid_fen == 0:
-            return PaymentState.UNPAID
-        if self.paid_fen < self.due_fen:
-            return PaymentState.PARTIAL
-        return PaymentState.PAID if self.paid_fen == self.due_fen else PaymentState.OVERPAID
-
-    @property
-    def settled(self) -> bool:
-        """Nothing more to pay."""
-        return self.paid_fen >= self.due_fen
-
-    @property
-    def text(self) -> str:
-        """"已缴清 3130 元", "未缴清：已缴 2800 元，应缴 3130 元", "无需缴费"."""
-        state = self.state
-        due, paid = yuan_text(self.due_fen), yuan_text(self.paid_fen)
-        if state is PaymentState.NOTHING_DUE:
-            return "无需缴费（应缴 0 元）"
-        if state is PaymentState.UNPAID:
-            return f"未缴费：应缴 {due} 元"
-        if state is PaymentState.PAID:
-            return f"已缴清 {paid} 元"
-        return f"{state.label}：已缴 {paid} 元，应缴 {due} 元"
 
 
 @dataclass(frozen=True)
@@ -218,24 +175,13 @@ class DeskService:
         """The form's data from a row, without the photo query `_record` makes."""
         return data_from_row(row)
 
-    def _due(self, row: Applicant) -> FeeDue:
-        return fee_due(row.enrolment_type, self.campaign.fees, row.sits_exam)
-
-    def _paid_fen(self, s: Session, applicant_id: int) -> int:
-        total = s.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0))
-                         .where(Payment.applicant_id == applicant_id))
-        return int(total or 0)
-
-    def _paid_by_applicant(self, s: Session) -> dict[int, int]:
-        rows = s.execute(
-            select(Payment.applicant_id, func.sum(Payment.amount_fen))
-            .where(Payment.campaign_id == self.campaign_id, Payment.applicant_id.is_not(None))
-            .group_by(Payment.applicant_id)
-        ).all()
-        return {int(aid): int(total or 0) for aid, total in rows if aid is not None}
+    def _fee(self, row: Applicant) -> FeeDue:
+        """What the person's type calls for (owed once approved)."""
+        return fee_due(row.enrolment_type, self.campaign.fees)
 
     def _balance(self, s: Session, row: Applicant) -> Balance:
-        return Balance(self._due(row), self._paid_fen(s, row.id))
+        money = money_in(s, self.campaign_id, [row.id]).get(row.id, MoneyIn())
+        return balance_for(row.status, row.enrolment_type, self.campaign.fees, money)
 
     # ------------------------------------------------------------------ history
     def _history(self, s: Session, applicant_id: int | None, entity: str, action: str,
@@ -283,18 +229,22 @@ class DeskService:
 
     # ------------------------------------------------------------------ status
     def _move(self, s: Session, row: Applicant, to: ApplicantStatus, note: str = "",
-              reasons: Sequence[str] = ()) -> StatusChange:
-        """Change the status of a row the caller has locked, or raise TransitionError.
+              reasons: Sequence[str] = (), *, override: bool = False) -> StatusChange:
+        """Change the status of a row the caller has locked.
 
-        History gets who, when, from → to, the note and the reasons. Passing or returning
-        at the initial review puts the person on the call list (逐一电话告知).
+        Raises TransitionError for what the flow refuses, StepsMissingError for a jump that
+        leaves out steps (unless `override`: then the left-out steps are recorded with the
+        change). History gets who, when, from → to, the note and the reasons. 退回补正 and
+        the province's answer put the person on the call list (逐一电话告知).
         """
         current = row.status
-        owes_nothing = self._due(row).total == 0
-        problem = transition_problem(current, to, owes_nothing=owes_nothing, reasons=reasons)
-        if problem is not None:
-            raise TransitionError(problem, current, next_steps(current, owes_nothing),
+        check = check_step(current, to, reasons)
+        if check.problem is not None:
+            raise TransitionError(check.problem, current, next_steps(current),
                                   backward_steps(current))
+        if check.missing and not override:
+            raise StepsMissingError(f"{row.name}：{check.warning}", current, to,
+                                    check.missing, row.name)
         now = utcnow()
         reasons_text = join_reasons(reasons)
         row.status = to
@@ -303,11 +253,25 @@ class DeskService:
         changes: dict[str, list[Any]] = {"status": [current.display, to.display]}
         if reasons_text:
             changes["reasons"] = [None, reasons_text]
-        self._history(s, row.id, STATUS_ENTITY, STATUS_ENTITY, changes, note.strip(), at=now)
-        if to is ApplicantStatus.REVIEW_PASSED:
-            self._queue_call(s, row.id, CallTopic.REVIEW, "初审通过", at=now)
-        elif to is ApplicantStatus.RETURNED:
+        action = STATUS_ENTITY
+        if check.missing:
+            changes[OVERRIDE_KEY] = [None, labels(check.missing)]
+            action = "override"
+        self._history(s, row.id, STATUS_ENTITY, action, changes, note.strip(), at=now)
+        if to is ApplicantStatus.RETURNED:
             self._queue_call(s, row.id, CallTopic.REVIEW, f"退回补正：{reasons_text}", at=now)
+        elif to is ApplicantStatus.PROVINCE_CHECKED:
+            self._queue_call(s, row.id, CallTopic.REVIEW, "省鉴定中心已核：审核通过", at=now)
+        elif to is ApplicantStatus.PROVINCE_REJECTED:
+            self._queue_call(s, row.id, CallTopic.REVIEW,
+                             f"省鉴定中心未通过：{reasons_text}", at=now)
         return StatusChange(now, self.operator, current, to, note.strip(),
-                            split_reasons(reasons_text),
-                            is_backward(current, to))
+                            split_reasons(reasons_text), is_backward(current, to))
+
+    def _late_step(self, s: Session, row: Applicant, step: ApplicantStatus,
+                   note: str = "") -> None:
+        """Record a step done for someone whose status is already past it (the province's
+        check typed in after the call): history only, the status stays."""
+        self._history(s, row.id, "flow", "late_step",
+                      {"补记": [None, step.label], "当时状态": [None, row.status.label]},
+                      note.strip())

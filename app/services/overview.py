@@ -7,14 +7,16 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 
+from app.domain.balance import MoneyTotals
 from app.domain.codes import ApplicantStatus as S
 from app.domain.flow import at_or_beyond
 from app.services.campaign import CampaignInfo, PointInfo, campaign_info
+from app.services.money import PersonMoney, campaign_money
 from db.engine import Database
 from db.models import Applicant
 
@@ -26,8 +28,10 @@ _ADMIN_SUFFIX = re.compile(r"(市|县|区)$")
 
 @dataclass(frozen=True)
 class PointStats:
-    """One registration point's numbers. `passed`, `phoned`, `paid`, `confirmed` count
-    everyone who reached that stage, whatever happened after (退回 is not a pass)."""
+    """One registration point's numbers. `passed`, `sent`, `approved`, `phoned` and
+    `confirmed` count everyone who reached that step, whatever happened after (退回 is not
+    a pass). `paid` counts people who owe and have paid it all, from the payments (never
+    from a status), out of `owing` approved people; `money` sums their balances."""
 
     point_id: int | None
     name: str
@@ -42,6 +46,11 @@ class PointStats:
     returned: int
     ndrc_sent: bool | None  # county points: whether its 发改委 sent its person
     ndrc_names: tuple[str, ...]
+    sent: int = 0
+    approved: int = 0
+    rejected: int = 0
+    owing: int = 0
+    money: MoneyTotals = field(default_factory=MoneyTotals)
 
     @property
     def behind(self) -> int:
@@ -82,6 +91,11 @@ class Overview:
     min_trainees: int  # 80
     target_total: int  # 118
     deadlines: tuple[Deadline, ...]
+
+    @property
+    def money(self) -> MoneyTotals:
+        """The class's money (the same figures as 缴费 and `overview`)."""
+        return self.total.money
 
     @property
     def class_total(self) -> int:
@@ -151,6 +165,7 @@ class OverviewService:
                 .where(Applicant.campaign_id == c.id)
                 .group_by(Applicant.point_id, Applicant.status)
             ).all()
+            people = campaign_money(s, c.id, c.fees)
             ndrc_rows = s.execute(
                 select(Applicant.point_id, Applicant.name, Applicant.employer)
                 .where(Applicant.campaign_id == c.id,
@@ -159,6 +174,9 @@ class OverviewService:
                            Applicant.employer.contains("发展改革")))
                 .order_by(Applicant.serial_no)
             ).all()
+        money_of: dict[int | None, list[PersonMoney]] = defaultdict(list)
+        for pm in people:
+            money_of[pm.point_id].append(pm)
         by_point: dict[int | None, dict[S, int]] = defaultdict(lambda: defaultdict(int))
         for pid, status, n in counts:
             by_point[pid][status] += int(n)
@@ -174,27 +192,33 @@ class OverviewService:
                 ndrc[county_id].append(name)
 
         def stats(pid: int | None, name: str, target: int, note: str, county: bool,
-                  by_status: dict[S, int]) -> PointStats:
+                  by_status: dict[S, int], money: list[PersonMoney]) -> PointStats:
             def reached(stage: S) -> int:
                 return sum(n for st, n in by_status.items() if at_or_beyond(st, stage))
             names = tuple(ndrc.get(pid, [])) if pid is not None else ()
+            totals = MoneyTotals.of([pm.balance for pm in money])
             return PointStats(
                 pid, name, target, note, county,
                 registered=sum(by_status.values()), passed=reached(S.REVIEW_PASSED),
-                phoned=reached(S.PHONED), paid=reached(S.PAID),
+                phoned=reached(S.PHONED), paid=totals.paid_up,
                 confirmed=reached(S.CONFIRMED), returned=by_status.get(S.RETURNED, 0),
                 ndrc_sent=bool(names) if county else None, ndrc_names=names,
+                sent=reached(S.SENT_TO_PROVINCE), approved=reached(S.PROVINCE_CHECKED),
+                rejected=by_status.get(S.PROVINCE_REJECTED, 0),
+                owing=totals.owing_people, money=totals,
             )
 
-        points = [stats(p.id, p.name, p.target, p.note, p.county, by_point.get(p.id, {}))
+        points = [stats(p.id, p.name, p.target, p.note, p.county, by_point.get(p.id, {}),
+                        money_of.get(p.id, []))
                   for p in c.points]
         if None in by_point:
-            points.append(stats(None, "未选报名点", 0, "", False, by_point[None]))
+            points.append(stats(None, "未选报名点", 0, "", False, by_point[None],
+                                money_of.get(None, [])))
         everyone: dict[S, int] = defaultdict(int)
         for by_status in by_point.values():
             for st, n in by_status.items():
                 everyone[st] += n
-        total = stats(None, "全市合计", c.target_total, "", False, everyone)
+        total = stats(None, "全市合计", c.target_total, "", False, everyone, people)
         deadlines = tuple(
             Deadline(key, title, on, (on - today).days if on else None)
             for key, title, on in (

@@ -3,12 +3,10 @@ applicants by the transfer-remark rule."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +14,33 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.codes import ApplicantStatus, EnrolmentType
-from app.domain.contact import MIDDLE_DOT, normalize_name
-from app.domain.fees import FeeDue, fee_due
-from app.domain.flow import PASSED_OR_BEYOND
+from app.domain.balance import Balance, MoneyIn, MoneyTotals
+from app.domain.fees import FeeDue
+from app.domain.flow import OUTCOMES
 from app.domain.money import payment_problem, to_fen, yuan_text
-from app.domain.remark import parse_remark, remark_kind, remark_matches, same_name, transfer_remark
-from app.services.desk import Balance, DeskService
-from app.services.errors import InputError
+from app.domain.remark import remark_mismatch
+from app.services.desk import DeskService
+from app.services.errors import InputError, NotFoundError
+from app.services.money import COUNTED, PENDING, REJECTED, ApplicantBrief, balance_for, money_in
 from app.services.records import utcnow
 from app.services.statement import (
     StatementLine,
     StatementPreview,
     read_statement,
 )
+from app.services.statement_match import (
+    MatchCategory,
+    MatchLine,
+    MatchResult,
+    Selection,
+    match_lines,
+)
 from db.models import Applicant, Payment, RegistrationPoint
 
 __all__ = [
     "ApplicantBrief",
     "ApplyReport",
+    "HeldPayment",
     "MatchCategory",
     "MatchLine",
     "MatchResult",
@@ -47,120 +53,13 @@ __all__ = [
 ]
 
 METHODS = ("转账", "现金", "刷卡", "微信", "支付宝", "其他")
-"""Ways of paying the desk offers; any short text is accepted."""
+"""Ways of paying the desk offers; any short text is accepted. The notice has fees
+transferred to the province's account: anything but 转账 is held as 待核对."""
 
-
-class MatchCategory(StrEnum):
-    MATCHED = "matched"
-    AMOUNT_DIFFERS = "amount_differs"
-    UNKNOWN_NAME = "unknown_name"
-    AMBIGUOUS = "ambiguous"
-    WRONG_KIND = "wrong_kind"
-    DUPLICATE = "duplicate"
-    NO_REMARK = "no_remark"
-    UNREADABLE = "unreadable"
-    ALREADY_IMPORTED = "already_imported"
-    NOT_INCOMING = "not_incoming"
-    INVALID = "invalid"
-
-    @property
-    def label(self) -> str:
-        return _CATEGORY_LABELS[self]
-
-    @property
-    def needs_choice(self) -> bool:
-        """Applied only when a person picks the applicant (and confirms the amount)."""
-        return self not in (MatchCategory.MATCHED, MatchCategory.ALREADY_IMPORTED,
-                            MatchCategory.NOT_INCOMING, MatchCategory.INVALID)
-
-
-_CATEGORY_LABELS = {
-    MatchCategory.MATCHED: "已匹配",
-    MatchCategory.AMOUNT_DIFFERS: "金额不符",
-    MatchCategory.UNKNOWN_NAME: "备注姓名查无此人",
-    MatchCategory.AMBIGUOUS: "同名多人，须选择",
-    MatchCategory.WRONG_KIND: "备注类别不符",
-    MatchCategory.DUPLICATE: "一人多笔",
-    MatchCategory.NO_REMARK: "无备注",
-    MatchCategory.UNREADABLE: "备注不合规定",
-    MatchCategory.ALREADY_IMPORTED: "已导入过",
-    MatchCategory.NOT_INCOMING: "非收入",
-    MatchCategory.INVALID: "无法读取",
-}
-
-
-@dataclass(frozen=True)
-class ApplicantBrief:
-    """An applicant as the payment screens show them."""
-
-    id: int
-    serial_no: int
-    name: str
-    point_name: str
-    enrolment_type: EnrolmentType
-    status: ApplicantStatus
-    mobile: str
-    balance: Balance
-
-    @property
-    def serial_text(self) -> str:
-        return f"{self.serial_no:04d}"
-
-    @property
-    def transfer_remark(self) -> str:
-        return transfer_remark(self.name, self.enrolment_type)
-
-    @property
-    def text(self) -> str:
-        return f"{self.serial_text} {self.name}（{self.point_name}，{self.enrolment_type.label}）"
-
-
-@dataclass(frozen=True)
-class MatchLine:
-    line: StatementLine
-    category: MatchCategory
-    applicant: ApplicantBrief | None  # the one person the line was matched to
-    candidates: tuple[ApplicantBrief, ...]  # people to choose from (namesakes, the payer)
-    message: str
-
-    @property
-    def needs_choice(self) -> bool:
-        return self.category.needs_choice
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A person's decision: this statement line is this applicant's payment."""
-
-    line: StatementLine
-    applicant_id: int
-
-
-@dataclass(frozen=True)
-class MatchResult:
-    preview: StatementPreview
-    lines: tuple[MatchLine, ...]
-    unpaid: tuple[ApplicantBrief, ...]  # passed review, owe money, not paid up by this statement
-
-    def of(self, *categories: MatchCategory) -> list[MatchLine]:
-        return [m for m in self.lines if m.category in categories]
-
-    @property
-    def counts(self) -> dict[MatchCategory, int]:
-        out = dict.fromkeys(MatchCategory, 0)
-        for m in self.lines:
-            out[m.category] += 1
-        return out
-
-    @property
-    def auto(self) -> list[MatchLine]:
-        """The lines applied without asking anyone: matched exactly, not imported before."""
-        return self.of(MatchCategory.MATCHED)
-
-    @property
-    def summary(self) -> str:
-        parts = [f"{c.label} {n}" for c, n in self.counts.items() if n]
-        return f"共 {len(self.lines)} 笔：" + "，".join(parts) + f"；仍未缴清 {len(self.unpaid)} 人"
+TRANSFER = "转账"
+REFUND = "退款"
+NO_REMARK_WORDS = frozenset({"无", "没有", "无备注", "空", "-", "—"})
+"""What a clerk types when the bank shows no remark."""
 
 
 @dataclass(frozen=True)
@@ -170,8 +69,8 @@ class PaymentResult:
     name: str
     amount_fen: int
     balance: Balance  # after this payment
-    status_before: ApplicantStatus
-    status_after: ApplicantStatus
+    held: bool  # recorded as 待核对: not counted until someone accepts it
+    hold_reason: str
     warnings: tuple[str, ...]
     message: str
 
@@ -184,7 +83,10 @@ class ApplyReport:
     @property
     def message(self) -> str:
         already = sum(1 for _, why in self.skipped if why.startswith("已导入过"))
-        text = f"已记入 {len(self.applied)} 笔"
+        held = sum(1 for r in self.applied if r.held)
+        text = f"已记入 {len(self.applied) - held} 笔"
+        if held:
+            text += f"；{held} 笔待核对（未计入）"
         if already:
             text += f"；已导入过 {already} 笔（未重复记入）"
         others = len(self.skipped) - already
@@ -196,7 +98,7 @@ class ApplyReport:
 @dataclass(frozen=True)
 class PaymentEntry:
     id: int
-    amount_fen: int
+    amount_fen: int  # negative for a refund
     paid_on: date
     remark: str
     payer: str
@@ -204,43 +106,112 @@ class PaymentEntry:
     from_statement: bool
     recorded_by: str
     recorded_at: datetime  # naive UTC
+    state: str = COUNTED  # counted / pending (待核对) / rejected
+    hold_reason: str = ""
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    decision_note: str = ""
 
     @property
     def amount_text(self) -> str:
         return yuan_text(self.amount_fen)
 
+    @property
+    def counted(self) -> bool:
+        return self.state == COUNTED
 
-def _name_key(name: str) -> str:
-    return normalize_name(name).replace(MIDDLE_DOT, "").replace(" ", "").casefold()
+    @property
+    def is_refund(self) -> bool:
+        return self.amount_fen < 0
+
+    @property
+    def state_text(self) -> str:
+        """"计入", "待核对：…", "已确认计入（张晓桐：…）", "不计入（…）", "退款"."""
+        if self.state == PENDING:
+            return f"待核对：{self.hold_reason}"
+        if self.state == REJECTED:
+            return f"不计入（{self.decided_by}：{self.decision_note}）"
+        if self.is_refund:
+            return "退款"
+        if self.decided_by:
+            return f"已确认计入（{self.decided_by}：{self.decision_note}）"
+        return "计入"
+
+
+@dataclass(frozen=True)
+class HeldPayment:
+    """A 待核对 payment with its person, for the list that accepts or rejects them."""
+
+    entry: PaymentEntry
+    applicant: ApplicantBrief
+
+
+def _entry(p: Payment) -> PaymentEntry:
+    return PaymentEntry(p.id, p.amount_fen, p.paid_on, p.remark, p.payer, p.method,
+                        p.source_ref is not None, p.recorded_by, p.recorded_at, p.state,
+                        p.hold_reason, p.decided_by, p.decided_at, p.decision_note)
 
 
 @dataclass(frozen=True)
 class _Person:
     brief: ApplicantBrief
-    sits_exam: bool
+
+
+def _hold_reasons(row: Applicant, remark: str, method: str) -> list[str]:
+    """Why money for `row` is not counted without a person's word: the remark rule
+    (the same for a payment typed in and a statement line), a way of paying the notice
+    does not have, or a person the office or the province turned down."""
+    reasons = []
+    if method != TRANSFER:
+        reasons.append(f"不是银行转账（{method}）：通知规定费用转账至省联合征信公司账户")
+    else:
+        why = remark_mismatch(remark, row.name, row.enrolment_type)
+        if why:
+            reasons.append(why)
+    if row.status in OUTCOMES:
+        reasons.append(f"{row.name}现为「{row.status.label}」：须重新审核通过后才缴费")
+    return reasons
+
+
+def _clean_remark(remark: str) -> str:
+    text = (remark or "").strip()
+    return "" if text in NO_REMARK_WORDS else text
 
 
 class PaymentService(DeskService):
-    """Money in, as one operator: by hand, or from a bank statement."""
+    """Money in (and back out), as one operator: by hand, or from a bank statement."""
 
     # ------------------------------------------------------------------ reads
     def amount_due(self, applicant_id: int) -> FeeDue:
+        """What the person's type calls for (owed once approved)."""
         with self.db.read() as s:
-            return self._due(self._row(s, applicant_id))
+            return self._fee(self._row(s, applicant_id))
 
     def balance(self, applicant_id: int) -> Balance:
         with self.db.read() as s:
             return self._balance(s, self._row(s, applicant_id))
 
     def payments(self, applicant_id: int) -> list[PaymentEntry]:
+        """Every payment of the person, 待核对, rejected ones and refunds included."""
         with self.db.read() as s:
             self._row(s, applicant_id)
-            return [
-                PaymentEntry(p.id, p.amount_fen, p.paid_on, p.remark, p.payer, p.method,
-                             p.source_ref is not None, p.recorded_by, p.recorded_at)
-                for p in s.scalars(select(Payment).where(Payment.applicant_id == applicant_id)
-                                   .order_by(Payment.id))
-            ]
+            return [_entry(p) for p in s.scalars(
+                select(Payment).where(Payment.applicant_id == applicant_id)
+                .order_by(Payment.id))]
+
+    def held(self) -> list[HeldPayment]:
+        """The campaign's 待核对 payments, oldest first."""
+        with self.db.read() as s:
+            briefs = {p.brief.id: p.brief for p in self._people(s)}
+            rows = s.scalars(select(Payment).where(
+                Payment.campaign_id == self.campaign_id, Payment.state == PENDING,
+                Payment.applicant_id.is_not(None)).order_by(Payment.id)).all()
+            return [HeldPayment(_entry(p), briefs[p.applicant_id]) for p in rows
+                    if p.applicant_id in briefs]
+
+    def totals(self) -> MoneyTotals:
+        """The class's money (the same figures as 统计 and `overview`)."""
+        return MoneyTotals.of([b.balance for b in self.briefs()])
 
     # ------------------------------------------------------------------ by hand
     def record_payment(
@@ -249,13 +220,18 @@ class PaymentService(DeskService):
         amount_yuan: Decimal | int | str,
         paid_on: date,
         remark: str = "",
-        method: str = "转账",
+        method: str = TRANSFER,
         payer: str = "",
         note: str = "",
     ) -> PaymentResult:
-        """Record money received. When it pays the person up and they have been phoned,
-        the status moves to 已缴费. Warnings (remark not as the rule says, same payment
-        already recorded, more than owed) do not stop the recording."""
+        """Record money received, with the remark as the bank shows it (typed by the
+        clerk, never filled in for them; "无" when the bank shows none).
+
+        A remark that does not name this person as the rule says, a way of paying other
+        than 转账, or a returned / turned-down person: the payment is recorded as 待核对
+        with the reason and counts only after someone accepts it (`accept_payment`).
+        Warnings (a date in the future, the same payment twice, more than owed) do not
+        hold anything."""
         try:
             fen = to_fen(amount_yuan)
         except ValueError as e:
@@ -263,33 +239,40 @@ class PaymentService(DeskService):
         problem = payment_problem(fen)
         if problem is not None:
             raise InputError(f"{problem}：请填写收到的金额，如 3130。")
-        method = (method or "").strip() or "转账"
+        method = (method or "").strip() or TRANSFER
         if len(method) > 20:
             raise InputError("缴费方式太长：请写 转账、现金 等。")
+        if method == REFUND:
+            raise InputError("退款请用「登记退款」，写明原因。")
+        if method == TRANSFER and not (remark or "").strip():
+            raise InputError("请照银行流水（或转账回单）上显示的样子填写转账备注；"
+                             "流水上没有备注时填「无」。")
+        remark = _clean_remark(remark)
         with self.db.write() as s:
             row = self._row(s, applicant_id, lock=True)
             warnings = []
             if paid_on > self.today():
                 warnings.append(f"缴费日期 {paid_on} 晚于今天，请核对。")
-            expected = transfer_remark(row.name, row.enrolment_type)
-            if method == "转账" and not remark_matches(remark, row.name, row.enrolment_type):
-                warnings.append(f"转账备注「{remark}」与规定格式「{expected}」不符，请核对是否本人缴费。")
             twin = s.scalar(select(Payment.id).where(
                 Payment.applicant_id == applicant_id, Payment.amount_fen == fen,
-                Payment.paid_on == paid_on).limit(1))
+                Payment.paid_on == paid_on, Payment.state != REJECTED).limit(1))
             if twin is not None:
                 warnings.append("该学员同一天已有一笔相同金额的缴费记录，请核对是否重复登记。")
             return self._insert(s, row, fen, paid_on, remark, payer, method, None,
-                                note, warnings, "payment")
+                                note, warnings, "payment", _hold_reasons(row, remark, method))
 
     def _insert(self, s: Session, row: Applicant, fen: int, paid_on: date, remark: str,
                 payer: str, method: str, source_ref: str | None, note: str,
-                warnings: list[str], action: str) -> PaymentResult:
+                warnings: list[str], action: str, hold: Sequence[str] = ()
+                ) -> PaymentResult:
         now = utcnow()
+        reason = "；".join(hold)
         payment = Payment(campaign_id=self.campaign_id, applicant_id=row.id, amount_fen=fen,
                           paid_on=paid_on, remark=remark.strip()[:200],
                           payer=payer.strip()[:100], method=method, source_ref=source_ref,
-                          recorded_by=self.operator, recorded_at=now)
+                          recorded_by=self.operator, recorded_at=now,
+                          state=PENDING if hold else COUNTED, hold_reason=reason[:300],
+                          decided_by="", decided_at=None, decision_note="")
         s.add(payment)
         s.flush()
         changes: dict[str, list[Any]] = {
@@ -300,21 +283,87 @@ class PaymentService(DeskService):
             changes["转账备注"] = [None, remark.strip()]
         if payer.strip():
             changes["付款人"] = [None, payer.strip()]
+        if hold:
+            changes["缴费状态"] = [None, f"待核对：{reason}"]
         self._history(s, row.id, "payment", action, changes, note.strip(), at=now)
         balance = self._balance(s, row)
-        before = row.status
-        if balance.paid_fen > balance.due_fen:
+        if not hold and balance.excess_fen and fen > 0:
             warnings.append(f"已缴 {yuan_text(balance.paid_fen)} 元，超过应缴 "
-                            f"{yuan_text(balance.due_fen)} 元，请核对是否多缴或重复。")
-        if (row.status is ApplicantStatus.PHONED and balance.due.total
-                and balance.settled):
-            self._move(s, row, ApplicantStatus.PAID, f"已缴清（{yuan_text(balance.paid_fen)} 元）")
+                            f"{yuan_text(balance.due_fen or balance.fee_fen)} 元："
+                            f"多缴 {yuan_text(balance.excess_fen)} 元，请核对是否重复，应退款。")
         s.flush()
-        message = f"{row.name}：记入 {yuan_text(fen)} 元，{balance.text}。"
-        if row.status is not before:
-            message += f"状态：{before.label} → {row.status.label}。"
-        return PaymentResult(payment.id, row.id, row.name, fen, balance, before, row.status,
+        if fen < 0:
+            message = f"{row.name}：退款 {yuan_text(-fen)} 元，{balance.text}。"
+        elif hold:
+            message = (f"{row.name}：{yuan_text(fen)} 元已登记为「待核对」，暂不计入缴费"
+                       f"（{reason}）。核实后在待核对名单中确认计入，并写明理由。")
+        else:
+            message = f"{row.name}：记入 {yuan_text(fen)} 元，{balance.text}。"
+        return PaymentResult(payment.id, row.id, row.name, fen, balance, bool(hold), reason,
                              tuple(warnings), message)
+
+    # ------------------------------------------------------------------ 待核对 and refunds
+    def _held_row(self, s: Session, payment_id: int) -> tuple[Payment, Applicant]:
+        pay = s.scalars(select(Payment).where(Payment.id == payment_id)
+                        .with_for_update()).one_or_none()
+        if pay is None or pay.campaign_id != self.campaign_id or pay.applicant_id is None:
+            raise NotFoundError("找不到这笔缴费记录，可能已被处理。请刷新。")
+        row = self._row(s, pay.applicant_id, lock=True)
+        if pay.state != PENDING:
+            done = "已确认计入" if pay.state == COUNTED else "已确定不计入"
+            raise InputError(f"这笔缴费{done}（{pay.decided_by}），无需再处理。")
+        return pay, row
+
+    def _decide(self, payment_id: int, reason: str, state: str) -> PaymentResult:
+        reason = (reason or "").strip()
+        if not reason:
+            raise InputError("请写明理由（如：已电话核实，是本人的姐姐代为转账）。")
+        with self.db.write() as s:
+            pay, row = self._held_row(s, payment_id)
+            now = utcnow()
+            pay.state, pay.decided_by, pay.decided_at = state, self.operator, now
+            pay.decision_note = reason[:300]
+            word = "计入" if state == COUNTED else "不计入"
+            self._history(s, row.id, "payment", "accept" if state == COUNTED else "reject",
+                          {"缴费状态": ["待核对", word],
+                           "金额": [None, f"{yuan_text(pay.amount_fen)} 元"],
+                           "待核对原因": [None, pay.hold_reason]}, reason, at=now)
+            s.flush()
+            balance = self._balance(s, row)
+            return PaymentResult(pay.id, row.id, row.name, pay.amount_fen, balance, False,
+                                 pay.hold_reason, (),
+                                 f"{row.name}：{yuan_text(pay.amount_fen)} 元已{word}，"
+                                 f"{balance.text}。")
+
+    def accept_payment(self, payment_id: int, reason: str) -> PaymentResult:
+        """A 待核对 payment counts from now on: who accepted it, when and why are kept."""
+        return self._decide(payment_id, reason, COUNTED)
+
+    def reject_payment(self, payment_id: int, reason: str) -> PaymentResult:
+        """A 待核对 payment is not this person's (kept, never counted)."""
+        return self._decide(payment_id, reason, REJECTED)
+
+    def record_refund(self, applicant_id: int, amount_yuan: Decimal | int | str,
+                      paid_on: date, reason: str) -> PaymentResult:
+        """Money paid back to the person (多缴, or turned down): a counted negative
+        payment with the reason; never more than they have paid in."""
+        try:
+            fen = to_fen(amount_yuan)
+        except ValueError as e:
+            raise InputError(f"{e}。请填写退款金额，如 330。") from None
+        problem = payment_problem(fen)
+        if problem is not None:
+            raise InputError(f"退款{problem}。")
+        if not (reason or "").strip():
+            raise InputError("请写明退款原因（如：多缴 330 元，已原路退回）。")
+        with self.db.write() as s:
+            row = self._row(s, applicant_id, lock=True)
+            paid = self._balance(s, row).paid_fen
+            if fen > paid:
+                raise InputError(f"{row.name}已缴（计入的）只有 {yuan_text(paid)} 元，"
+                                 f"不能退 {yuan_text(fen)} 元：请核对金额。")
+            return self._insert(s, row, -fen, paid_on, "", "", REFUND, None, reason, [],
+                                "refund")
 
     # ------------------------------------------------------------------ statements
     def read_statement(self, path: str | Path,
@@ -324,19 +373,18 @@ class PaymentService(DeskService):
         return read_statement(path, mapping)
 
     def _people(self, s: Session) -> list[_Person]:
-        paid = self._paid_by_applicant(s)
+        money = money_in(s, self.campaign_id)
         rows = s.execute(
             select(Applicant.id, Applicant.serial_no, Applicant.name, RegistrationPoint.name,
-                   Applicant.enrolment_type, Applicant.status, Applicant.mobile,
-                   Applicant.sits_exam)
+                   Applicant.enrolment_type, Applicant.status, Applicant.mobile)
             .outerjoin(RegistrationPoint, RegistrationPoint.id == Applicant.point_id)
             .where(Applicant.campaign_id == self.campaign_id)
             .order_by(Applicant.serial_no)
         ).all()
         return [
             _Person(ApplicantBrief(
-                r[0], r[1], r[2], r[3] or "", r[4], r[5], r[6],
-                Balance(fee_due(r[4], self.campaign.fees, r[7]), paid.get(r[0], 0))), r[7])
+                r[0], r[1], r[2], r[3] or "", r[4], r[4].label_for(self.campaign.year), r[5],
+                r[6], balance_for(r[5], r[4], self.campaign.fees, money.get(r[0], MoneyIn()))))
             for r in rows
         ]
 
@@ -346,10 +394,10 @@ class PaymentService(DeskService):
             return [p.brief for p in self._people(s)]
 
     def match_statement(self, preview: StatementPreview) -> MatchResult:
-        """Sort every line by the remark rule: 南通 + the registered name + 助理信用管理师
-        (or 补考助理). Nothing here is written; `apply_matches` records the chosen lines."""
+        """Sort every line by the remark rule (app.services.statement_match). Nothing here
+        is written; `apply_matches` records the chosen lines."""
         with self.db.read() as s:
-            people = self._people(s)
+            people = [p.brief for p in self._people(s)]
             prints = [ln.fingerprint for ln in preview.lines]
             imported: dict[str, int | None] = {}
             for start in range(0, len(prints), 500):
@@ -358,109 +406,15 @@ class PaymentService(DeskService):
                     .where(Payment.source_ref.in_(prints[start:start + 500]))
                 ):
                     imported[str(ref)] = aid
-        by_id = {p.brief.id: p.brief for p in people}
-        by_name: dict[str, list[ApplicantBrief]] = defaultdict(list)
-        for p in people:
-            by_name[_name_key(p.brief.name)].append(p.brief)
-
-        def namesakes(name: str) -> list[ApplicantBrief]:
-            return [b for b in by_name.get(_name_key(name), []) if same_name(b.name, name)]
-
-        results: dict[int, MatchLine] = {}
-        tentative: dict[int, list[int]] = defaultdict(list)  # applicant id → line indexes
-        for i, ln in enumerate(preview.lines):
-            payer_people = tuple(namesakes(ln.payer)) if ln.payer else ()
-            if ln.problem:
-                results[i] = MatchLine(ln, MatchCategory.INVALID, None, (), ln.problem)
-                continue
-            if not ln.incoming or ln.amount_fen is None:
-                results[i] = MatchLine(ln, MatchCategory.NOT_INCOMING, None, (),
-                                       "支出或零金额，不是缴费")
-                continue
-            if ln.fingerprint in imported:
-                aid = imported[ln.fingerprint]
-                who = by_id.get(aid) if aid is not None else None
-                results[i] = MatchLine(ln, MatchCategory.ALREADY_IMPORTED, who, (),
-                                       "已导入过" + (f"：已记入 {who.name}" if who else ""))
-                continue
-            parsed = parse_remark(ln.remark)
-            if not ln.remark.strip():
-                results[i] = MatchLine(ln, MatchCategory.NO_REMARK, None, payer_people,
-                                       "没有转账备注：请核对付款人后手动选择学员")
-                continue
-            if parsed is None:
-                results[i] = MatchLine(
-                    ln, MatchCategory.UNREADABLE, None, payer_people,
-                    f"备注「{ln.remark}」不是“南通+姓名+助理信用管理师/补考助理”：请手动选择学员")
-                continue
-            found = namesakes(parsed.name)
-            if not found:
-                results[i] = MatchLine(
-                    ln, MatchCategory.UNKNOWN_NAME, None, payer_people,
-                    f"备注中的姓名「{parsed.name}」不是任何报名学员：不能算作缴费，请核实")
-                continue
-            if len(found) > 1:
-                fit = sorted(found, key=lambda b: remark_kind(b.enrolment_type) is not parsed.kind)
-                results[i] = MatchLine(
-                    ln, MatchCategory.AMBIGUOUS, None, tuple(fit),
-                    f"有 {len(found)} 名学员叫「{parsed.name}」：请选择是谁缴的费")
-                continue
-            person = found[0]
-            if remark_kind(person.enrolment_type) is not parsed.kind:
-                results[i] = MatchLine(
-                    ln, MatchCategory.WRONG_KIND, None, (person,),
-                    f"{person.name} 是{person.enrolment_type.label}，备注应为"
-                    f"「{person.transfer_remark}」：请核实后手动选择")
-                continue
-            tentative[person.id].append(i)
-
-        matched_fen: dict[int, int] = defaultdict(int)
-        for aid, idxs in tentative.items():
-            person = by_id[aid]
-            bal = person.balance
-            amounts = [preview.lines[i].amount_fen or 0 for i in idxs]
-            total = sum(amounts)
-            due, outstanding = yuan_text(bal.due_fen), bal.outstanding_fen
-            category, message = MatchCategory.MATCHED, ""
-            if bal.due_fen == 0:
-                category, message = MatchCategory.AMOUNT_DIFFERS, "该学员无需缴费（应缴 0 元）"
-            elif outstanding == 0:
-                category = MatchCategory.DUPLICATE
-                message = f"该学员已缴清（{yuan_text(bal.paid_fen)} 元），这笔可能是重复转账"
-            elif len(idxs) == 1:
-                if total != outstanding:
-                    category = MatchCategory.AMOUNT_DIFFERS
-                    message = (f"应缴 {due} 元" + (f"，已缴 {yuan_text(bal.paid_fen)} 元"
-                                                   if bal.paid_fen else "")
-                               + f"，本笔 {yuan_text(total)} 元")
-            elif total == outstanding:
-                message = f"分 {len(idxs)} 笔缴清"
-            else:
-                category = MatchCategory.DUPLICATE
-                message = (f"同一学员有 {len(idxs)} 笔转账，合计 {yuan_text(total)} 元，"
-                           f"应缴 {due} 元：请选择记入哪几笔")
-            if category is MatchCategory.MATCHED:
-                matched_fen[aid] += total
-                message = message or f"金额相符（{yuan_text(total)} 元）"
-            for i in idxs:
-                results[i] = MatchLine(preview.lines[i], category,
-                                       person if category is MatchCategory.MATCHED else None,
-                                       () if category is MatchCategory.MATCHED else (person,),
-                                       message)
-        unpaid = tuple(
-            p.brief for p in people
-            if p.brief.status in PASSED_OR_BEYOND and p.brief.balance.due_fen > 0
-            and p.brief.balance.paid_fen + matched_fen.get(p.brief.id, 0)
-            < p.brief.balance.due_fen
-        )
-        return MatchResult(preview, tuple(results[i] for i in range(len(preview.lines))),
-                           unpaid)
+        return match_lines(preview, people, imported)
 
     def apply_matches(self, selected: Sequence[MatchLine | Selection],
                       note: str = "") -> ApplyReport:
         """Record the chosen lines as payments. A MatchLine is applied only when it was
-        matched exactly; anything else needs a Selection naming the applicant. A line
-        recorded before (same fingerprint) is reported "已导入过" and not recorded again."""
+        matched exactly; anything else needs a Selection naming the applicant, and is
+        recorded as 待核对 when its remark does not name that person (or they were
+        returned / turned down). A line recorded before (same fingerprint) is reported
+        "已导入过" and not recorded again."""
         applied: list[PaymentResult] = []
         skipped: list[tuple[StatementLine, str]] = []
         for item in selected:
@@ -485,15 +439,12 @@ class PaymentService(DeskService):
                             Payment.source_ref == line.fingerprint)) is not None:
                         skipped.append((line, "已导入过"))
                         continue
-                    warnings: list[str] = []
-                    if not remark_matches(line.remark, row.name, row.enrolment_type):
-                        warnings.append(f"备注「{line.remark}」与「{row.name}」不符，"
-                                        "由操作人确认记入")
                     text = (note.strip() + " " if note.strip() else "") + \
                         f"银行流水 {line.paid_on} 第 {line.row} 行"
                     applied.append(self._insert(
                         s, row, line.amount_fen, line.paid_on, line.remark, line.payer,
-                        "转账", line.fingerprint, text, warnings, "import"))
+                        TRANSFER, line.fingerprint, text, [], "import",
+                        _hold_reasons(row, line.remark, TRANSFER)))
             except IntegrityError:  # another desk recorded the same line just now
                 skipped.append((line, "已导入过（另一台电脑刚刚导入）"))
         return ApplyReport(tuple(applied), tuple(skipped))

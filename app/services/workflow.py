@@ -13,11 +13,20 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.codes import ApplicantStatus
-from app.domain.flow import RETURN_REASONS, backward_steps, is_backward, next_steps
+from app.domain.flow import (
+    OUTCOMES,
+    RETURN_REASONS,
+    at_or_beyond,
+    backward_steps,
+    is_backward,
+    next_steps,
+    skip_steps,
+)
 from app.domain.problems import Problem, Severity, error
 from app.services.desk import (
     DeskService,
     StatusChange,
+    StepsMissingError,
     TransitionError,
 )
 from app.services.errors import ConflictError, InputError, ServiceError
@@ -33,6 +42,7 @@ __all__ = [
     "ReviewDecision",
     "ReviewRow",
     "StatusChange",
+    "StepsMissingError",
     "TransitionError",
     "WorkflowService",
 ]
@@ -67,21 +77,33 @@ class PhotoState(StrEnum):
 
 @dataclass(frozen=True)
 class AllowedSteps:
-    """What the status may become: ordinary next steps, and steps back (with a reason)."""
+    """What the status may become: ordinary next steps, steps back (with a reason), and
+    jumps that leave out steps (after a warning)."""
 
     current: ApplicantStatus
     forward: tuple[ApplicantStatus, ...]
     backward: tuple[ApplicantStatus, ...]
+    skips: tuple[ApplicantStatus, ...] = ()
 
 
 @dataclass(frozen=True)
 class BulkResult:
+    """What a batch did: changed, refused (with why), left for an override (steps
+    missing: ask once, then run again with override), and people already past the step
+    (`late`: recorded in their history, status kept)."""
+
     changed: tuple[int, ...]
     refused: tuple[tuple[int, str], ...]  # (applicant id, why)
+    needs_override: tuple[tuple[int, str], ...] = ()  # (applicant id, what is missing)
+    late: tuple[int, ...] = ()
 
     @property
     def message(self) -> str:
         text = f"已更改 {len(self.changed)} 人"
+        if self.late:
+            text += f"，{len(self.late)} 人已在后面的步骤（已补记）"
+        if self.needs_override:
+            text += f"，{len(self.needs_override)} 人缺少前面的步骤（确认后可继续）"
         return text + (f"，{len(self.refused)} 人未更改" if self.refused else "") + "。"
 
 
@@ -163,19 +185,22 @@ class WorkflowService(DeskService):
         expected_version: int | None = None,
         note: str = "",
         reasons: Sequence[str] = (),
+        *,
+        override: bool = False,
     ) -> ApplicantRecord:
         """Move one applicant to `to`.
 
-        Refused with TransitionError (saying which steps are allowed) for a jump the flow
-        does not have, and for a step back without a reason. With `expected_version`,
-        a record changed by another desk since it was read raises ConflictError.
+        Refused with TransitionError (saying which steps are allowed) for what the flow
+        refuses, and for a step back without a reason; StepsMissingError for a jump that
+        leaves out steps, unless `override` (then recorded with the operator). With
+        `expected_version`, a record changed by another desk raises ConflictError.
         """
         try:
             with self.db.write() as s:
                 row = self._row(s, applicant_id, lock=True)
                 if expected_version is not None and row.version != expected_version:
                     raise ConflictError(self._record(s, row), row.updated_by, row.updated_at)
-                self._move(s, row, to, note, reasons)
+                self._move(s, row, to, note, reasons, override=override)
                 s.flush()
                 return self._record(s, row)
         except StaleDataError:
@@ -189,34 +214,60 @@ class WorkflowService(DeskService):
         to: ApplicantStatus,
         note: str = "",
         reasons: Sequence[str] = (),
+        *,
+        override: bool = False,
+        late_ok: bool = False,
     ) -> BulkResult:
-        """Move several applicants at once (e.g. a county's whole list to 县区已审).
+        """Move several applicants at once (a county's batch to 县区已审, a package's
+        people to 已报省公司).
 
-        One transaction; those the flow refuses are listed and left as they are. Only
-        forward steps: moving people back is done one by one, each with its reason.
+        One transaction; those the flow refuses are listed and left as they are, those
+        with steps missing are listed in `needs_override` unless `override`. With
+        `late_ok`, people already past `to` keep their status and get the step recorded
+        in their history. Only forward steps: moving people back is done one by one, each
+        with its reason.
         """
         changed: list[int] = []
         refused: list[tuple[int, str]] = []
+        pending: list[tuple[int, str]] = []
+        late: list[int] = []
         with self.db.write() as s:
             for aid in dict.fromkeys(applicant_ids):
                 try:
                     row = self._row(s, aid, lock=True)
+                    if (late_ok and row.status is not to and row.status not in OUTCOMES
+                            and at_or_beyond(row.status, to)):
+                        self._late_step(s, row, to, note)
+                        late.append(aid)
+                        continue
                     if is_backward(row.status, to):
                         refused.append((aid, f"「{row.status.label}」→「{to.label}」是回退，"
                                              "须逐人填写原因，不能批量操作。"))
                         continue
-                    self._move(s, row, to, note, reasons)
+                    self._move(s, row, to, note, reasons, override=override)
                     changed.append(aid)
+                except StepsMissingError as e:
+                    pending.append((aid, e.message))
                 except ServiceError as e:
                     refused.append((aid, e.message))
-        return BulkResult(tuple(changed), tuple(refused))
+        return BulkResult(tuple(changed), tuple(refused), tuple(pending), tuple(late))
+
+    def mark_county_checked(self, applicant_ids: Iterable[int], point_name: str = ""
+                            ) -> BulkResult:
+        """县区已审 for a county's batch (its sheet imported): who is still 已报名 moves on;
+        who is further along keeps their status."""
+        note = f"{point_name}材料完整性审查（随县区报名表导入）" if point_name else \
+            "县区材料完整性审查（随县区报名表导入）"
+        with self.db.read() as s:
+            waiting = [aid for aid in dict.fromkeys(applicant_ids)
+                       if self._row(s, aid).status is ApplicantStatus.REGISTERED]
+        return self.transition_many(waiting, ApplicantStatus.COUNTY_CHECKED, note)
 
     def allowed_steps(self, applicant_id: int) -> AllowedSteps:
         with self.db.read() as s:
             row = self._row(s, applicant_id)
-            owes_nothing = self._due(row).total == 0
-            return AllowedSteps(row.status, next_steps(row.status, owes_nothing),
-                                backward_steps(row.status))
+            return AllowedSteps(row.status, next_steps(row.status),
+                                backward_steps(row.status), skip_steps(row.status))
 
     def status_history(self, applicant_id: int) -> list[StatusChange]:
         """Every status change of the applicant, oldest first."""

@@ -59,22 +59,24 @@ def test_secondary_reasons_mention_1962() -> None:
 
 
 @pytest.mark.parametrize(
-    ("enrolment", "sits_exam", "training", "exam"),
+    ("enrolment", "training", "exam"),
     [
-        (EnrolmentType.NEW, True, 2800, 330),
-        (EnrolmentType.NEW, False, 2800, 330),  # a new trainee's fee includes the exam
-        (EnrolmentType.RETAKE_AUDIT, True, 0, 330),
-        (EnrolmentType.RETAKE_AUDIT, False, 0, 0),
-        (EnrolmentType.RESIT, True, 0, 330),
-        (EnrolmentType.RESIT, False, 0, 330),
+        (EnrolmentType.NEW, 2800, 330),
+        (EnrolmentType.RESIT, 0, 330),  # 上年未通过·补考: the exam fee, lessons free
+        (EnrolmentType.RETAKE_AUDIT, 0, 0),  # 上年未通过·只听课: nothing
     ],
 )
-def test_fee_table_2021(
-    enrolment: EnrolmentType, sits_exam: bool, training: int, exam: int
-) -> None:
-    due = fee_due(enrolment, Fees(), sits_exam)
+def test_fee_table_2021(enrolment: EnrolmentType, training: int, exam: int) -> None:
+    due = fee_due(enrolment, Fees())
     assert due == FeeDue(training, exam)
     assert due.total == training + exam
+
+
+def test_only_attending_owes_nothing_whatever_the_old_flag_said() -> None:
+    """Old behaviour: 2020未通过·听课 owed 330 unless "参加考试" was unticked. The notice:
+    who sits the exam again is a 补考人 (its own type); who only attends pays nothing."""
+    assert fee_due(EnrolmentType.RETAKE_AUDIT, Fees()).total == 0
+    assert EnrolmentType.RESIT.sits_exam and not EnrolmentType.RETAKE_AUDIT.sits_exam
 
 
 def test_defaults_are_the_notice() -> None:
@@ -85,7 +87,7 @@ def test_defaults_are_the_notice() -> None:
 def test_other_campaign_fees() -> None:
     fees = Fees(training=3000, exam=350)
     assert fee_due(EnrolmentType.NEW, fees) == FeeDue(3000, 350)
-    assert fee_due(EnrolmentType.RETAKE_AUDIT, fees) == FeeDue(0, 350)
+    assert fee_due(EnrolmentType.RETAKE_AUDIT, fees) == FeeDue(0, 0)
     assert fee_due(EnrolmentType.RESIT, fees).total == 350
 
 

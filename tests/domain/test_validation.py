@@ -181,12 +181,6 @@ def test_derived_fields_may_be_left_empty() -> None:
         ({"serial_no": 0}, "serial_no", Severity.ERROR, "正整数"),
         ({"cert_date": YearMonth(2022, 1)}, "cert_date", Severity.ERROR, "晚于今天"),
         ({"training_end": YearMonth(2021, 11)}, "training_end", Severity.WARNING, "晚于今天"),
-        (
-            {"enrolment_type": EnrolmentType.RESIT, "sits_exam": False},
-            "sits_exam",
-            Severity.WARNING,
-            "补考",
-        ),
     ],
 )
 def test_each_bad_field_is_reported_on_that_field(

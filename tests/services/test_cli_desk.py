@@ -46,25 +46,30 @@ def test_review_call_pay_confirm_from_the_terminal(capsys, dbfile) -> None:
     code, out, _ = run(capsys, "review", "show", "1", *op)
     assert code == 0 and "问题：无" in out and "下一步可改为：县区已审、初审通过、退回补正" in out
     code, out, _ = run(capsys, "review", "pass", "张三", *op, "--note", "材料齐")
-    assert code == 0 and out.strip() == "0001 张三：初审通过。已列入待通知名单。"
+    assert code == 0 and out.strip() == "0001 张三：初审通过。下一步：报省公司（已报省公司）。"
     code, _, err = run(capsys, "review", "pass", "李四", *op)
     assert code == 1 and "没有电子照片" in err
     code, out, _ = run(capsys, "review", "return", "2", "--reason", "1", "--reason",
                        "缺少单位公章", *op)
     assert code == 0 and "退回补正" in out
     code, out, _ = run(capsys, "calls", *op)
+    assert code == 0 and "退回补正：照片不合格；缺少单位公章" in out and "共 1 人待通知" in out
+    for step in ("已报省公司", "省鉴定中心已核"):
+        code, out, _ = run(capsys, "status", "1", "--to", step, *op)
+        assert code == 0 and f"状态已改为「{step}」" in out
+    code, out, _ = run(capsys, "calls", *op)
     assert code == 0
     assert "南通张三助理信用管理师" in out and "3130 元" in out and "13912345678" in out
-    assert "退回补正：照片不合格；缺少单位公章" in out and "共 2 人待通知" in out
+    assert "审核通过" in out and "共 2 人待通知" in out
     code, out, _ = run(capsys, "call", "1", "--outcome", "无人接听", *op)
     assert code == 0 and "第 1 次" in out
     code, out, _ = run(capsys, "call", "1", "--outcome", "已接通", *op)
-    assert "初审通过 → 已电话通知" in out
+    assert "省鉴定中心已核 → 已电话通知" in out
     code, out, err = run(capsys, "call", "1", "--outcome", "占线", *op)
     assert code == 2 and "不认识的通话结果" in err
     code, out, _ = run(capsys, "pay", "1", "--amount", "3,130", "--date", "2021-10-12",
                        "--remark", "南通张三助理信用管理师", *op)
-    assert code == 0 and "已电话通知 → 已缴费" in out and "提醒" not in out
+    assert code == 0 and "已缴清 3130 元" in out and "提醒" not in out
     code, _, err = run(capsys, "pay", "1", "--amount", "三千", *op)
     assert code == 2 and "不是数字" in err
     code, _, err = run(capsys, "pay", "1", "--amount", "1", "--date", "十月", *op)
@@ -84,21 +89,23 @@ def test_review_call_pay_confirm_from_the_terminal(capsys, dbfile) -> None:
     code, out, _ = run(capsys, "confirm", "张三", "--all", *op)
     assert code == 0 and "已由 张晓桐 于" in out
     code, out, _ = run(capsys, "status", "1", *op)
-    assert code == 0 and "已缴费 → 已现场确认" in out
-    code, _, err = run(capsys, "status", "1", "--to", "已缴费", *op)
+    assert code == 0 and "已电话通知 → 已现场确认" in out
+    code, _, err = run(capsys, "status", "1", "--to", "已电话通知", *op)
     assert code == 1 and "须填写原因" in err
-    code, out, _ = run(capsys, "status", "1", "--to", "已缴费", "--reason", "误确认", *op)
-    assert code == 0 and "已缴费" in out
+    code, out, _ = run(capsys, "status", "1", "--to", "已电话通知", "--reason", "误确认", *op)
+    assert code == 0 and "已电话通知" in out
     code, _, err = run(capsys, "status", "1", "--to", "飞升", *op)
     assert code == 2 and "没有状态「飞升」" in err
     code, _, err = run(capsys, "confirm", "王五", "--all", *op)
     assert code == 1 and "找不到姓名「王五」" in err
-    assert status_of(dbfile, 1) is S.PAID
+    assert status_of(dbfile, 1) is S.PHONED
 
 
 def test_statement_preview_and_apply_twice(capsys, dbfile, tmp_path: Path) -> None:
     op = ("--db", dbfile, "--operator", "财务")
     run(capsys, "review", "pass", "1", *op)
+    run(capsys, "status", "1", "--to", "已报省公司", *op)
+    run(capsys, "status", "1", "--to", "省鉴定中心已核", *op)
     run(capsys, "call", "1", "--outcome", "已接通", *op)
     path = tmp_path / "流水.csv"
     with path.open("w", encoding="gbk", newline="") as f:
@@ -113,7 +120,7 @@ def test_statement_preview_and_apply_twice(capsys, dbfile, tmp_path: Path) -> No
     assert status_of(dbfile, 1) is S.PHONED
     code, out, _ = run(capsys, "statement", str(path), "--apply", *op)
     assert code == 0 and "已记入 1 笔。" in out
-    assert status_of(dbfile, 1) is S.PAID
+    assert status_of(dbfile, 1) is S.PHONED, "payment is no status"
     code, out, _ = run(capsys, "statement", str(path), "--apply", *op)
     assert code == 0 and "已导入过" in out and "已记入 0 笔" in out
     code, _, err = run(capsys, "statement", str(path), "--map", "金额", *op)

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.balance import PaymentState
 from app.domain.codes import ApplicantStatus as S
 from app.domain.codes import EnrolmentType, RegistrationType
 from app.domain.yearmonth import YearMonth
 from app.services.calls import CallService, CallTopic
 from app.services.confirmation import ConfirmationService, ConfirmKind, LookupKind
-from app.services.desk import PaymentState, when_text
+from app.services.desk import when_text
 from app.services.errors import InputError, NotFoundError
 from app.services.payments import PaymentService
 from app.services.workflow import WorkflowService
@@ -45,7 +46,7 @@ def history_count(db: Any, applicant_id: int) -> int:
 
 # ---------------------------------------------------------------- lookup
 def test_lookup_by_id_serial_name(db: Any) -> None:
-    a = person(db, "张三", S.PAID, id_number="32060219900307125X")
+    a = person(db, "张三", S.PHONED, id_number="32060219900307125X")
     b = register(db, "李四")
     c = register(db, "李四")
     d = desk(db)
@@ -88,10 +89,11 @@ def test_card_shows_the_persons_own_checklist_payment_and_photo(db: Any) -> None
     assert card.balance.state is PaymentState.UNPAID and card.balance.due.total == 3130
     assert card.transfer_remark == "南通张三助理信用管理师"
     assert card.has_photo and card.photo_passed is True
-    assert card.blocker == "尚未缴清费用（未缴费：应缴 3130 元）" and not card.can_confirm
+    assert card.blocker == "" and card.can_confirm, "payment and 现场确认 in either order"
+    assert card.payment_text == "未缴费：应缴 3130 元"
     assert desk(db).photo(aid) == b"\xff\xd8\xff\xd9"
 
-    solo = person(db, "个人", S.PAID, registration_type=RegistrationType.INDIVIDUAL)
+    solo = person(db, "个人", S.PHONED, registration_type=RegistrationType.INDIVIDUAL)
     card = desk(db).card(solo)
     emp = next(i for i in card.items if i.key == "employer_proof")
     assert not emp.required and emp.reason == "个人报名无需提供"
@@ -101,7 +103,9 @@ def test_card_shows_the_persons_own_checklist_payment_and_photo(db: Any) -> None
 
 # ---------------------------------------------------------------- confirm
 def test_complete_set_confirms_and_records_every_tick(db: Any) -> None:
-    aid = person(db, "张三", S.PAID)
+    aid = person(db, "张三", S.PHONED)
+    PaymentService(db, "财务", clock=lambda: CLOCK).record_payment(
+        aid, 3130, date(2021, 10, 12), "南通张三助理信用管理师")
     d = desk(db, "台2")
     card = d.card(aid)
     outcome = d.confirm(aid, {k: True for k in REQUIRED}, {"education": "学信网报告打印件"},
@@ -112,7 +116,7 @@ def test_complete_set_confirms_and_records_every_tick(db: Any) -> None:
     assert checks(db, aid) == {k: (True, "学信网报告打印件" if k == "education" else "", "台2")
                                for k in REQUIRED}
     last = WorkflowService(db, "x").status_history(aid)[-1]
-    assert (last.from_status, last.to_status, last.operator) == (S.PAID, S.CONFIRMED, "台2")
+    assert (last.from_status, last.to_status, last.operator) == (S.PHONED, S.CONFIRMED, "台2")
     after = d.card(aid)
     assert after.confirmed and after.confirmed_by == "台2" and after.missing == ()
     assert after.confirmed_text == f"已由 台2 于 {when_text(after.confirmed_at)} 确认"  # type: ignore[arg-type]
@@ -120,12 +124,14 @@ def test_complete_set_confirms_and_records_every_tick(db: Any) -> None:
 
 
 def test_incomplete_set_records_what_is_missing_and_calls_back(db: Any) -> None:
-    aid = person(db, "张三", S.PAID, mobile="13912345678")
+    aid = person(db, "张三", S.PHONED, mobile="13912345678")
+    PaymentService(db, "财务", clock=lambda: CLOCK).record_payment(
+        aid, 3130, date(2021, 10, 12), "南通张三助理信用管理师")
     d = desk(db)
     outcome = d.confirm(aid, {"education": True, "id_copy": True, "photos": True,
                               "forms": False}, {"forms": "申请表未签字"})
     assert outcome.kind is ConfirmKind.INCOMPLETE and not outcome.confirmed
-    assert outcome.status is S.PAID
+    assert outcome.status is S.PHONED
     assert outcome.missing == ("报名表（附件2）和申请表（附件4）",
                                "单位出具的从事信用管理及相近专业技术工作证明")
     assert "已记录，并列入待通知名单" in outcome.message
@@ -149,7 +155,7 @@ def test_incomplete_set_records_what_is_missing_and_calls_back(db: Any) -> None:
 
 
 def test_already_confirmed_writes_nothing(db: Any) -> None:
-    aid = person(db, "张三", S.PAID)
+    aid = person(db, "张三", S.PHONED)
     first = desk(db, "台1").confirm(aid, {k: True for k in REQUIRED})
     assert first.confirmed
     before_hist, before_checks = history_count(db, aid), checks(db, aid)
@@ -161,37 +167,46 @@ def test_already_confirmed_writes_nothing(db: Any) -> None:
     assert history_count(db, aid) == before_hist and checks(db, aid) == before_checks
 
 
-def test_not_ready_when_unpaid_or_not_reviewed(db: Any) -> None:
+def test_an_unpaid_person_is_confirmed_and_chased_for_the_money(db: Any) -> None:
+    """Old behaviour: materials complete but not paid → NOT_READY, status unchanged."""
     unpaid = person(db, "未缴", S.PHONED)
     outcome = desk(db).confirm(unpaid, {k: True for k in REQUIRED})
-    assert outcome.kind is ConfirmKind.NOT_READY and outcome.status is S.PHONED
-    assert "尚未缴清费用" in outcome.message
-    assert all(v[0] for v in checks(db, unpaid).values()), "materials are recorded anyway"
+    assert outcome.kind is ConfirmKind.CONFIRMED and outcome.status is S.CONFIRMED
+    assert "尚未缴清（未缴费：应缴 3130 元），已列入待通知名单催缴" in outcome.message
     follow = {i.applicant_id: i for i in CallService(db, "x", clock=lambda: CLOCK).call_list()}
-    assert follow[unpaid].result.startswith("材料已齐，但尚未缴清费用")
-    # the money arrives; confirming again needs no new ticks
+    assert follow[unpaid].result == "已现场确认，未缴费：应缴 3130 元"
+    # the money arrives after: nothing more to do at the desk, the follow-up is done
     PaymentService(db, "财务", clock=lambda: CLOCK).record_payment(
         unpaid, 3130, date(2021, 10, 12), "南通未缴助理信用管理师")
-    assert desk(db).confirm(unpaid, {}).confirmed
+    assert desk(db).card(unpaid).balance.state is PaymentState.PAID
 
     returned = person(db, "退回", S.RETURNED)
     outcome = desk(db).confirm(returned, {k: True for k in REQUIRED})
     assert outcome.kind is ConfirmKind.NOT_READY and "退回补正" in outcome.message
+    assert "重新初审" in outcome.message
+    assert all(v[0] for v in checks(db, returned).values()), "materials are recorded anyway"
 
 
-def test_paid_money_moves_phoned_to_paid_on_the_way(db: Any) -> None:
-    aid = person(db, "张三", S.REVIEW_PASSED)
-    PaymentService(db, "财务", clock=lambda: CLOCK).record_payment(
-        aid, 3130, date(2021, 10, 8), "南通张三助理信用管理师")
-    WorkflowService(db, "张晓桐", clock=lambda: CLOCK).transition(aid, S.PHONED)
-    assert desk(db).confirm_all_required(aid).confirmed
-    steps = [h.to_status for h in WorkflowService(db, "x").status_history(aid)][-2:]
-    assert steps == [S.PAID, S.CONFIRMED]
+def test_no_call_logged_asks_once_and_goes_on_with_one_key(db: Any) -> None:
+    """Old behaviour: "材料已齐，但初审已通过，但尚未登记电话通知…" with no override."""
+    aid = person(db, "张三", S.PROVINCE_CHECKED)
+    card = desk(db).card(aid)
+    assert card.can_confirm and card.skipped == (S.PHONED,)
+    assert card.skipped_text == "尚未登记「已电话通知」：确认时会先询问，可以继续"
+    outcome = desk(db, "台2").confirm(aid, {k: True for k in REQUIRED})
+    assert outcome.kind is ConfirmKind.STEPS_MISSING and outcome.skipped == (S.PHONED,)
+    assert outcome.status is S.PROVINCE_CHECKED
+    assert all(v[0] for v in checks(db, aid).values()), "the ticks are kept"
+    done = desk(db, "台2").confirm(aid, {}, override=True)
+    assert done.confirmed
+    with db.read() as s:
+        row = s.scalars(select(History).where(History.applicant_id == aid,
+                                              History.action == "override")).one()
+    assert row.operator == "台2" and "「已电话通知」" in row.changes_json
 
 
 def test_who_owes_nothing_confirms_straight_after_the_call(db: Any) -> None:
-    aid = person(db, "王听课", S.PHONED, enrolment_type=EnrolmentType.RETAKE_AUDIT,
-                 sits_exam=False)
+    aid = person(db, "王听课", S.PHONED, enrolment_type=EnrolmentType.RETAKE_AUDIT)
     card = desk(db).card(aid)
     assert card.balance.state is PaymentState.NOTHING_DUE and card.can_confirm
     assert card.transfer_remark == ""
@@ -199,7 +214,7 @@ def test_who_owes_nothing_confirms_straight_after_the_call(db: Any) -> None:
 
 
 def test_ticks_merge_and_a_stale_untick_does_not_clear_another_desks_tick(db: Any) -> None:
-    aid = person(db, "张三", S.PAID)
+    aid = person(db, "张三", S.PHONED)
     one, two = desk(db, "台1"), desk(db, "台2")
     stale = two.card(aid)  # desk 2 opened the card first
     one.confirm(aid, {"education": True}, {"education": "原件已核"})
@@ -220,7 +235,7 @@ def test_ticks_merge_and_a_stale_untick_does_not_clear_another_desks_tick(db: An
 
 
 def test_receipt(db: Any) -> None:
-    aid = person(db, "张三", S.PAID)
+    aid = person(db, "张三", S.PHONED)
     d = desk(db, "台1")
     d.confirm(aid, {"education": True, "id_copy": True})
     text = d.receipt_text(aid)
@@ -271,7 +286,7 @@ def test_two_desks_confirming_the_same_person_at_once(db_url: str) -> None:
 
     db = open_database(db_url, take_backups=False, daily_backup=False)
     try:
-        ids = [person(db, f"同时{i}", S.PAID) for i in range(ROUNDS)]
+        ids = [person(db, f"同时{i}", S.PHONED) for i in range(ROUNDS)]
         all_items = dict.fromkeys(REQUIRED, True)
         results = _run_desks(db_url, [(p, ids, all_items, {}) for p in (1, 2)])
         for n, aid in enumerate(ids):
@@ -294,7 +309,7 @@ def test_two_desks_ticking_different_items_at_once_keep_both(db_url: str) -> Non
 
     db = open_database(db_url, take_backups=False, daily_backup=False)
     try:
-        ids = [person(db, f"分头{i}", S.PAID) for i in range(ROUNDS)]
+        ids = [person(db, f"分头{i}", S.PHONED) for i in range(ROUNDS)]
         half1 = {"education": True, "id_copy": True, "photos": True}
         half2 = {"forms": True, "employer_proof": True}
         results = _run_desks(db_url, [(1, ids, half1, {"education": "台1核对原件"}),
@@ -321,7 +336,7 @@ def test_advance_helper_skips_paid_for_who_owes_nothing(db: Any) -> None:
 def test_confirmed_today_counts_every_desk(db: Any) -> None:
     from datetime import date, timedelta
 
-    first, second, third = (person(db, n, S.PAID) for n in ("张三", "李四", "王五"))
+    first, second, third = (person(db, n, S.PHONED) for n in ("张三", "李四", "王五"))
     desk(db, "台1").confirm_all_required(first)
     desk(db, "台2").confirm_all_required(second)
     d3 = desk(db, "台3")

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app.domain.balance import PaymentState
 from app.domain.codes import ApplicantStatus as S
 from app.domain.codes import EnrolmentType
-from app.services.desk import PaymentState
 from app.services.errors import InputError
 from app.services.payments import MatchCategory, PaymentService, Selection
 from app.services.statement import read_statement, statement_from_rows
@@ -40,13 +40,29 @@ def payment_count(db: Any) -> int:
 # ---------------------------------------------------------------- by hand
 def test_amount_due_by_enrolment_type(db: Any) -> None:
     p = pay(db)
-    new = person(db, "新学员")
-    audit = person(db, "听课考试", enrolment_type=EnrolmentType.RETAKE_AUDIT)
-    free = person(db, "听课不考", enrolment_type=EnrolmentType.RETAKE_AUDIT, sits_exam=False)
-    resit = person(db, "补考", enrolment_type=EnrolmentType.RESIT)
-    assert [p.amount_due(a).total for a in (new, audit, free, resit)] == [3130, 330, 0, 330]
+    new = person(db, "新学员", S.PROVINCE_CHECKED)
+    audit = person(db, "只听课", S.PROVINCE_CHECKED, enrolment_type=EnrolmentType.RETAKE_AUDIT)
+    resit = person(db, "补考", S.PROVINCE_CHECKED, enrolment_type=EnrolmentType.RESIT)
+    assert [p.amount_due(a).total for a in (new, audit, resit)] == [3130, 0, 330]
     assert (p.amount_due(new).training, p.amount_due(new).exam) == (2800, 330)
-    assert p.balance(free).state is PaymentState.NOTHING_DUE
+    assert p.balance(audit).state is PaymentState.NOTHING_DUE
+    assert p.balance(new).state is PaymentState.UNPAID
+
+
+def test_not_approved_people_owe_nothing_yet(db: Any) -> None:
+    """Old behaviour: 缴费 counted unreviewed and returned people as owing."""
+    p = pay(db)
+    waiting = [person(db, "未审", S.COUNTY_CHECKED), person(db, "已初审", S.REVIEW_PASSED),
+               person(db, "已报省", S.SENT_TO_PROVINCE), person(db, "退回", S.RETURNED),
+               person(db, "未通过", S.PROVINCE_REJECTED)]
+    approved = person(db, "已核", S.PROVINCE_CHECKED)
+    for aid in waiting:
+        b = p.balance(aid)
+        assert (b.due_fen, b.outstanding_fen, b.owing) == (0, 0, False)
+        assert b.state in (PaymentState.NOT_YET_DUE, PaymentState.NOTHING_DUE)
+    assert p.balance(approved).outstanding_fen == 313000
+    totals = p.totals()
+    assert (totals.owing_people, totals.unpaid, totals.due_fen) == (1, 1, 313000)
 
 
 def test_record_payment_by_hand(db: Any) -> None:
@@ -54,30 +70,95 @@ def test_record_payment_by_hand(db: Any) -> None:
     p = pay(db)
     first = p.record_payment(aid, 2800, date(2021, 10, 11), "南通张三助理信用管理师", "转账",
                              "张三")
-    assert first.warnings == ()
-    assert first.balance.state is PaymentState.PARTIAL and first.status_after is S.PHONED
-    assert first.message == "张三：记入 2800 元，未缴清：已缴 2800 元，应缴 3130 元。"
+    assert first.warnings == () and not first.held
+    assert first.balance.state is PaymentState.PARTIAL
+    assert first.message == ("张三：记入 2800 元，少缴：已缴 2800 元，应缴 3130 元，"
+                             "还差 330 元。")
     second = p.record_payment(aid, Decimal("330.00"), date(2021, 10, 12), "南通张三 助理信用管理师")
     assert second.balance.state is PaymentState.PAID
-    assert (second.status_before, second.status_after) == (S.PHONED, S.PAID)
-    assert second.message.endswith("状态：已电话通知 → 已缴费。")
+    assert p.applicants.get(aid).status is S.PHONED, "payment is no status"
     entries = p.payments(aid)
-    assert [(e.amount_text, e.paid_on, e.recorded_by, e.from_statement) for e in entries] == [
-        ("2800", date(2021, 10, 11), "陆薇", False), ("330", date(2021, 10, 12), "陆薇", False)]
+    assert [(e.amount_text, e.paid_on, e.recorded_by, e.from_statement, e.state_text)
+            for e in entries] == [
+        ("2800", date(2021, 10, 11), "陆薇", False, "计入"),
+        ("330", date(2021, 10, 12), "陆薇", False, "计入")]
     with db.read() as s:
         rows = s.scalars(select(History.changes_json).where(
             History.applicant_id == aid, History.entity == "payment")).all()
     assert len(rows) == 2 and '"金额": [null, "2800 元"]' in rows[0]
-    # warnings do not stop the recording
-    third = p.record_payment(aid, 330, date(2021, 10, 12), "南通李四助理信用管理师", "现金")
-    assert len(third.warnings) == 2
+    # warnings do not hold a payment that follows the rule
+    third = p.record_payment(aid, 330, date(2021, 10, 12), "南通张三助理信用管理师")
+    assert len(third.warnings) == 2 and not third.held
     assert "同一天已有一笔相同金额" in third.warnings[0]
-    assert "超过应缴 3130 元" in third.warnings[1]
+    assert "多缴 330 元" in third.warnings[1]
     assert p.balance(aid).state is PaymentState.OVERPAID
-    wrong = p.record_payment(aid, 1, date(2021, 10, 13), "培训费")
-    assert "与规定格式「南通张三助理信用管理师」不符" in wrong.warnings[0]
+    assert p.balance(aid).text == "多缴：已缴 3460 元，应缴 3130 元，应退 330 元"
     later = p.record_payment(aid, 1, date(2021, 10, 16), "南通张三助理信用管理师")
     assert later.warnings[0] == "缴费日期 2021-10-16 晚于今天，请核对。"
+
+
+def test_a_hand_typed_remark_naming_someone_else_is_held(db: Any) -> None:
+    """Old behaviour: 缴费 → 登记缴费 with remark 南通+谭燕+助理信用管理师 for 谭燕勇 was
+    counted (shown 已缴清), with the expected remark filled in for the clerk."""
+    aid = person(db, "谭燕勇", S.PHONED)
+    p = pay(db, "张晓桐")
+    with pytest.raises(InputError, match="照银行流水"):
+        p.record_payment(aid, 3130, date(2021, 10, 12), "")
+    res = p.record_payment(aid, 3130, date(2021, 10, 12), "南通+谭燕+助理信用管理师")
+    assert res.held and res.hold_reason == (
+        "备注写的是「谭燕」，不是「谭燕勇」（应为「南通谭燕勇助理信用管理师」）")
+    assert "待核对" in res.message and "暂不计入" in res.message
+    balance = p.balance(aid)
+    assert balance.state is PaymentState.UNPAID and balance.pending_fen == 313000
+    assert balance.text == "未缴费：应缴 3130 元；另有 1 笔共 3130 元待核对（未计入）"
+    held = p.held()
+    assert [(h.applicant.name, h.entry.amount_text) for h in held] == [("谭燕勇", "3130")]
+    with pytest.raises(InputError, match="写明理由"):
+        p.accept_payment(held[0].entry.id, "  ")
+    accepted = p.accept_payment(held[0].entry.id, "已电话核实：其妹谭燕代转")
+    assert accepted.balance.state is PaymentState.PAID
+    entry = p.payments(aid)[0]
+    assert entry.state_text == "已确认计入（张晓桐：已电话核实：其妹谭燕代转）"
+    with pytest.raises(InputError, match="无需再处理"):
+        p.accept_payment(entry.id, "再来一次")
+    assert p.held() == []
+
+
+@pytest.mark.parametrize(("remark", "method", "reason"), [
+    ("无", "转账", "没有转账备注（应为「南通张三助理信用管理师」）"),
+    ("培训费", "转账", "备注「培训费」不合规定格式「南通张三助理信用管理师」"),
+    ("南通张三补考助理", "转账", "备注「南通张三补考助理」是补考的写法"),
+    ("", "现金", "不是银行转账（现金）"),
+])
+def test_every_kind_of_mismatch_is_held_with_its_reason(db: Any, remark: str, method: str,
+                                                        reason: str) -> None:
+    aid = person(db, "张三", S.PHONED)
+    res = pay(db).record_payment(aid, 3130, date(2021, 10, 12), remark, method)
+    assert res.held and res.hold_reason.startswith(reason)
+    assert pay(db).balance(aid).paid_fen == 0
+
+
+def test_rejected_and_refunded_money_per_person(db: Any) -> None:
+    aid = person(db, "张三", S.PHONED)
+    p = pay(db)
+    held = p.record_payment(aid, 3130, date(2021, 10, 11), "南通李四助理信用管理师")
+    p.reject_payment(held.payment_id, "李四的转账，已改记到李四名下")
+    p.record_payment(aid, 3130, date(2021, 10, 12), "南通张三助理信用管理师")
+    p.record_payment(aid, 3130, date(2021, 10, 13), "南通张三助理信用管理师")
+    assert p.balance(aid).excess_fen == 313000
+    with pytest.raises(InputError, match="退款原因"):
+        p.record_refund(aid, 3130, date(2021, 10, 14), "")
+    with pytest.raises(InputError, match="不能退"):
+        p.record_refund(aid, 9999, date(2021, 10, 14), "多缴")
+    res = p.record_refund(aid, 3130, date(2021, 10, 14), "重复转账，已原路退回")
+    assert res.message == "张三：退款 3130 元，已缴清 3130 元；已退款 3130 元。"
+    b = p.balance(aid)
+    assert (b.paid_fen, b.refunded_fen, b.excess_fen, b.state) == (
+        313000, 313000, 0, PaymentState.PAID)
+    assert [e.state_text.split("（")[0] for e in p.payments(aid)] == [
+        "不计入", "计入", "计入", "退款"]
+    totals = p.totals()
+    assert (totals.paid_up, totals.refunded_fen, totals.pending_count) == (1, 313000, 0)
 
 
 @pytest.mark.parametrize("amount", [0, -5, "abc", "1.001", "NaN"])
@@ -134,8 +215,7 @@ def people(db: Any) -> dict[str, int]:
         "赵六": person(db, "赵六", S.PHONED, enrolment_type=EnrolmentType.RESIT),
         "吴十a": person(db, "吴十", S.PHONED),
         "吴十b": person(db, "吴十", S.PHONED, registration_point="海门区"),
-        "卫四": person(db, "卫四", S.PHONED, enrolment_type=EnrolmentType.RETAKE_AUDIT,
-                     sits_exam=False),
+        "卫四": person(db, "卫四", S.PHONED, enrolment_type=EnrolmentType.RETAKE_AUDIT),
         "蒋五": person(db, "蒋五", S.COUNTY_CHECKED),  # not reviewed: not owing yet
     }
 
@@ -187,7 +267,7 @@ def test_statement_matching_with_realistic_remarks(db: Any, people: dict[str, in
     assert result.lines[7].message.startswith("同一学员有 2 笔转账，合计 6260 元")
     assert {c.id for c in by_payer["吴十"].candidates} == {people["吴十a"], people["吴十b"]}
     assert by_payer["吴十"].applicant is None and by_payer["吴十"].needs_choice
-    assert "备注应为「南通郑一助理信用管理师」" in by_payer["郑一"].message
+    assert "郑一是新学员，应为「南通郑一助理信用管理师」" in by_payer["郑一"].message
     assert result.lines[11].message == "分 2 笔缴清"
     unpaid = {b.name for b in result.unpaid}
     assert unpaid == {"钱七", "周九", "吴十", "郑一", "陈三"}, "卫四 owes nothing, 蒋五 not passed"
@@ -197,11 +277,10 @@ def test_statement_matching_with_realistic_remarks(db: Any, people: dict[str, in
     report = p.apply_matches(result.auto)
     assert len(report.applied) == 6 and report.skipped == ()
     assert report.message == "已记入 6 笔。"
-    statuses = {n: p.applicants.get(people[n]).status for n in ("张三", "李四", "王五", "赵六",
-                                                                "冯二", "钱七")}
-    assert statuses == {"张三": S.PAID, "李四": S.PAID, "王五": S.REVIEW_PASSED,
-                        "赵六": S.PAID, "冯二": S.PAID, "钱七": S.PHONED}
-    assert p.balance(people["王五"]).state is PaymentState.PAID, "paid, not phoned yet"
+    states = {n: p.balance(people[n]).state for n in ("张三", "李四", "赵六", "冯二", "钱七")}
+    assert states == dict.fromkeys(("张三", "李四", "赵六", "冯二"), PaymentState.PAID) | {
+        "钱七": PaymentState.UNPAID}
+    assert p.balance(people["王五"]).state is PaymentState.PAID_AHEAD, "paid, not approved yet"
     entry = p.payments(people["李四"])[0]
     assert entry.from_statement and entry.remark == "南通 李四 助理信用管理师"
     assert entry.recorded_by == "财务张"
@@ -211,15 +290,20 @@ def test_statement_matching_with_realistic_remarks(db: Any, people: dict[str, in
     # a lines that needs a choice is not applied from the match alone …
     skipped = p.apply_matches([by_payer["吴十"], by_payer["孙八"]])
     assert skipped.applied == () and "须人工选择学员" in skipped.skipped[0][1]
-    # … but is with a person's explicit choice
+    # … but is with a person's explicit choice; the remark names 吴十: it counts
     chosen = p.apply_matches([Selection(by_payer["吴十"].line, people["吴十b"])])
-    assert chosen.applied[0].applicant_id == people["吴十b"]
-    assert "备注「南通吴十助理信用管理师」" not in " ".join(chosen.applied[0].warnings)
+    assert chosen.applied[0].applicant_id == people["吴十b"] and not chosen.applied[0].held
     assert payment_count(db) == n + 1
+    # a line whose remark names someone else is held even when a person picks it
+    picked = p.apply_matches([Selection(by_payer["孙八"].line, people["陈三"])])
+    assert picked.applied[0].held and "不是「陈三」" in picked.applied[0].hold_reason
+    assert picked.message == "已记入 0 笔；1 笔待核对（未计入）。"
+    assert p.balance(people["陈三"]).paid_fen == 0
+    n += 1
 
     # re-import of the same statement: nothing twice
     again = p.match_statement(p.read_statement(tmp_path / "流水.xlsx"))
-    assert [m.category for m in again.lines].count(C.ALREADY_IMPORTED) == 7
+    assert [m.category for m in again.lines].count(C.ALREADY_IMPORTED) == 8
     assert again.auto == []
     report = p.apply_matches([*result.auto, Selection(by_payer["吴十"].line, people["吴十a"])])
     assert report.applied == () and len(report.skipped) == 7
@@ -284,7 +368,7 @@ def test_two_identical_transfers_are_two_lines(db: Any) -> None:
     assert [m.category for m in result.lines] == [C.DUPLICATE, C.DUPLICATE]
     # the person picks one of them
     report = pay(db).apply_matches([Selection(a, aid)])
-    assert len(report.applied) == 1 and report.applied[0].status_after is S.PAID
+    assert len(report.applied) == 1 and report.applied[0].balance.state is PaymentState.PAID
     again = pay(db).match_statement(preview)
     assert [m.category for m in again.lines] == [C.ALREADY_IMPORTED, C.DUPLICATE]
     assert "已缴清" in again.lines[1].message
@@ -329,3 +413,23 @@ def test_a_statement_line_beyond_the_bound_is_a_problem_not_a_payment() -> None:
         ["2021-10-12", "3130000.00", "张三", "南通张三助理信用管理师"],
     ], "流水.csv")
     assert "超过单笔上限" in preview.lines[0].problem
+
+
+def test_a_statement_line_for_a_returned_applicant_is_held_with_a_word(db: Any) -> None:
+    """Old behaviour: a statement import recorded money for a returned applicant without a
+    word."""
+    back = person(db, "退回者", S.RETURNED)
+    no = person(db, "未过者", S.PROVINCE_REJECTED)
+    rows = [["日期", "金额", "户名", "摘要"],
+            ["2021-10-12", "3130.00", "退回者", "南通退回者助理信用管理师"],
+            ["2021-10-12", "3130.00", "未过者", "南通未过者助理信用管理师"]]
+    p = pay(db)
+    result = p.match_statement(statement_from_rows(rows, "x.csv"))
+    assert [m.category for m in result.lines] == [C.NOT_APPROVED, C.NOT_APPROVED]
+    assert result.lines[0].message == ("退回者现为「退回补正」：这笔钱暂不计入。"
+                                       "核实后可选择记入（记为待核对），或退款")
+    assert result.auto == [] and p.apply_matches(result.lines).applied == ()
+    chosen = p.apply_matches([Selection(result.lines[0].line, back)])
+    assert chosen.applied[0].held
+    assert "须重新审核通过后才缴费" in chosen.applied[0].hold_reason
+    assert p.balance(back).paid_fen == 0 and p.balance(no).paid_fen == 0

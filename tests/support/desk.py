@@ -16,16 +16,15 @@ from tests.support.people import applicant, id_number
 
 CLOCK = datetime(2021, 9, 20, 10, 0)
 
-# The main line, in order; each step is one ordinary forward transition.
+# The main line in the notice's order; each step is one ordinary forward transition.
 MAIN_LINE = (
     ApplicantStatus.REGISTERED,
     ApplicantStatus.COUNTY_CHECKED,
     ApplicantStatus.REVIEW_PASSED,
-    ApplicantStatus.PHONED,
-    ApplicantStatus.PAID,
-    ApplicantStatus.CONFIRMED,
     ApplicantStatus.SENT_TO_PROVINCE,
     ApplicantStatus.PROVINCE_CHECKED,
+    ApplicantStatus.PHONED,
+    ApplicantStatus.CONFIRMED,
 )
 
 _seq = itertools.count(1)
@@ -57,17 +56,19 @@ def add_photo(db: Database, applicant_id: int, passed: bool = True,
 
 def advance(db: Database, applicant_id: int, to: ApplicantStatus,
             operator: str = "张晓桐") -> None:
-    """Move along the main line, step by step, up to `to` (skipping 已缴费 for who owes
-    nothing, as the flow does)."""
+    """Move along the main line, step by step, up to `to` (or to a refusal: 退回补正 from
+    where the person is, 省鉴定中心未通过 after being sent)."""
     wf = WorkflowService(db, operator, clock=lambda: CLOCK)
     current = wf.applicants.get(applicant_id).status
     if to is ApplicantStatus.RETURNED:
         wf.transition(applicant_id, to, reasons=["照片不合格"])
         return
+    if to is ApplicantStatus.PROVINCE_REJECTED:
+        advance(db, applicant_id, ApplicantStatus.SENT_TO_PROVINCE, operator)
+        wf.transition(applicant_id, to, reasons=["学历证明不符"])
+        return
     start = MAIN_LINE.index(current)
     for step in MAIN_LINE[start + 1: MAIN_LINE.index(to) + 1]:
-        if step is ApplicantStatus.PAID and step not in wf.allowed_steps(applicant_id).forward:
-            continue
         wf.transition(applicant_id, step)
 
 
@@ -77,3 +78,10 @@ def person(db: Database, name: str = "张三", status: ApplicantStatus = Applica
     if status is not ApplicantStatus.REGISTERED:
         advance(db, aid, status)
     return aid
+
+
+def reviewed(db: Database, *applicant_ids: int, operator: str = "张晓桐") -> None:
+    """初审通过 for each: what goes to the province (exports, forms, packages) by default."""
+    wf = WorkflowService(db, operator, clock=lambda: CLOCK)
+    for aid in applicant_ids:
+        wf.transition(aid, ApplicantStatus.REVIEW_PASSED)

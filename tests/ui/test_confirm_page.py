@@ -58,10 +58,10 @@ def press(qtbot: QtBot, *keys: Qt.Key | str) -> None:
 
 
 def test_a_queue_with_the_keyboard_only(qtbot: QtBot, page: ConfirmPage, db: Database) -> None:
-    complete = person(db, "周全", S.PAID)
+    complete = person(db, "周全", S.PHONED)
     add_photo(db, complete)
-    partial = person(db, "缺材料", S.PAID)
-    with_note = person(db, "陈备注", S.PAID)
+    partial = person(db, "缺材料", S.PHONED)
+    with_note = person(db, "陈备注", S.PHONED)
     done = person(db, "早确认", S.CONFIRMED)
     page.box.setFocus()
 
@@ -119,7 +119,7 @@ def test_a_queue_with_the_keyboard_only(qtbot: QtBot, page: ConfirmPage, db: Dat
     wf = WorkflowService(db, "x")
     last = wf.status_history(complete)[-1]
     assert last.to_status is S.CONFIRMED and last.operator == DESK
-    assert wf.applicants.get(partial).status is S.PAID
+    assert wf.applicants.get(partial).status is S.PHONED
     hist = ApplicantService(db, "x").history(partial)
     assert any(h.entity == "confirm" and h.action == "incomplete" and h.operator == DESK
                for h in hist)
@@ -128,8 +128,8 @@ def test_a_queue_with_the_keyboard_only(qtbot: QtBot, page: ConfirmPage, db: Dat
 
 def test_namesakes_pick_with_arrows_and_enter(qtbot: QtBot, page: ConfirmPage,
                                               db: Database) -> None:
-    person(db, "王同名", S.PAID)
-    second = person(db, "王同名", S.PAID, registration_point="如皋市")
+    person(db, "王同名", S.PHONED)
+    second = person(db, "王同名", S.PHONED, registration_point="如皋市")
     page.box.setFocus()
     enter_key(qtbot, page, "王同名")
     assert page.hits.isVisible() and page.hits.count() == 2
@@ -145,11 +145,11 @@ def test_namesakes_pick_with_arrows_and_enter(qtbot: QtBot, page: ConfirmPage,
 
 def test_not_ready_is_red_and_space_and_tab_work(qtbot: QtBot, page: ConfirmPage,
                                                  db: Database) -> None:
-    aid = person(db, "未缴费", S.PHONED)  # phoned, owes money, nothing paid
+    aid = person(db, "退回者", S.RETURNED)  # returned at 初审: re-review first
     page.box.setFocus()
     enter_key(qtbot, page, id_of(db, aid))
-    assert page.blocker_label.isVisibleTo(page) and "缴" in page.blocker_label.text()
-    assert page.balance_label.text().startswith("未缴费")
+    assert page.blocker_label.isVisibleTo(page) and "重新初审" in page.blocker_label.text()
+    assert page.balance_label.text().startswith("暂不缴费")
     press(qtbot, Qt.Key.Key_Tab)  # the first checkbox
     first = page.numbered()[0]
     assert QApplication.focusWidget() is first.check
@@ -162,14 +162,14 @@ def test_not_ready_is_red_and_space_and_tab_work(qtbot: QtBot, page: ConfirmPage
     second = page.numbered()[1]
     assert second.check is not None and not second.check.isChecked()
     press(qtbot, Qt.Key.Key_Tab, "a", Qt.Key.Key_Return)  # on a checkbox: tick all
-    assert page.message_kind == "error" and "尚未缴清" in page.message.text()
+    assert page.message_kind == "error" and "退回补正" in page.message.text()
     card = ConfirmationService(db, "x").card(aid)
     assert card.items[0].received and card.items[0].note == "a"
-    assert not card.missing and card.status is S.PHONED
+    assert not card.missing and card.status is S.RETURNED
 
 
 def test_two_desks_confirm_the_same_person_once(qtbot: QtBot, db: Database) -> None:
-    aid = person(db, "两台", S.PAID)
+    aid = person(db, "两台", S.PHONED)
     desks = []
     for name in ("确认台1", "确认台2"):
         p = ConfirmPage(ConfirmationService(db, name, clock=lambda: CLOCK))

@@ -102,8 +102,8 @@ def test_return_dialog_reasons() -> None:
 
 def test_call_list_records_outcomes(qtbot: QtBot, page: ReviewPage, db: Database,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    first = person(db, "甲", S.REVIEW_PASSED, mobile="13900000001")
-    second = person(db, "乙", S.REVIEW_PASSED, mobile="13900000002")
+    first = person(db, "甲", S.PROVINCE_CHECKED, mobile="13900000001")
+    second = person(db, "乙", S.PROVINCE_CHECKED, mobile="13900000002")
     page.tabs.setCurrentWidget(page.call_tab)
     show(qtbot, page)
     tab = page.call_tab

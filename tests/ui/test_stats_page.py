@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pytestqt.qtbot import QtBot
 
 from app.domain.codes import ApplicantStatus as S
 from app.services.overview import OverviewService
+from app.services.payments import PaymentService
 from db.engine import Database
 from tests.support.desk import person
 from ui.pages.stats import BEHIND_ROLE, RATIO_ROLE, StatsModel, StatsPage
@@ -19,7 +20,9 @@ def test_numbers_match_a_known_dataset(qtbot: QtBot, db: Database) -> None:
     person(db, "甲")  # 崇川区, employer 崇川区发改委
     person(db, "乙", S.REVIEW_PASSED)
     person(db, "丙", S.CONFIRMED)
-    person(db, "丁", S.PAID, registration_point="如皋市", employer="如皋市某某担保公司")
+    ding = person(db, "丁", S.PHONED, registration_point="如皋市", employer="如皋市某某担保公司")
+    PaymentService(db, "财务", clock=lambda: datetime(2021, 9, 20, 9, 0)).record_payment(
+        ding, 3130, date(2021, 9, 19), "南通丁助理信用管理师")
     page = StatsPage(OverviewService(db, clock=lambda: datetime(2021, 9, 20, 9, 0)))
     qtbot.addWidget(page)
     page.resize(1200, 700)
@@ -32,7 +35,7 @@ def test_numbers_match_a_known_dataset(qtbot: QtBot, db: Database) -> None:
         return str(model.data(model.index(rows[point], col)))
 
     assert [cell("崇川区", c) for c in (M.COL_REGISTERED, M.COL_PASSED, M.COL_CONFIRMED,
-                                        M.COL_PAID)] == ["3", "2", "1", "1"]
+                                        M.COL_PAID)] == ["3", "2", "1", "0"]
     assert [cell("如皋市", c) for c in (M.COL_REGISTERED, M.COL_PASSED, M.COL_CONFIRMED,
                                         M.COL_PAID)] == ["1", "1", "0", "1"]
     assert cell("崇川区", M.COL_NDRC).startswith("✓ 甲")

@@ -57,7 +57,10 @@ class PaymentDialog(QDialog):
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.remark = QLineEdit(brief.transfer_remark)
+        # Never filled in: the clerk copies what the bank shows, so a transfer naming
+        # someone else is seen (and held as 待核对) instead of passing as the rule's text.
+        self.remark = QLineEdit()
+        self.remark.setPlaceholderText("照银行流水或回单上的备注填写；没有备注填「无」")
         self.method = QComboBox()
         self.method.setEditable(True)
         self.method.addItems(list(methods))
