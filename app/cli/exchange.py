@@ -23,7 +23,7 @@ from app.services.excel_import_preview import ImportPreview, RowKind, preview_im
 from app.services.excel_import_sheet import read_workbook
 from app.services.exchange import safe_file_part
 from app.services.package import export_package, export_photos, package_name
-from app.services.printing import export_forms
+from app.services.printing import PAGES_PER_PERSON, export_forms
 
 _SPLITS: dict[str, Split] = {
     "sheet": "sheet_per_point", "one": "one_sheet", "workbook": "workbook_per_point"}
@@ -112,7 +112,7 @@ def cmd_export_forms(args: argparse.Namespace) -> int:
                           id_number=args.id, query=args.search or "")
     per_point = "，".join(f"{name} {n} 人" for name, n in result.per_point)
     print(f"已导出报名表（附件2）和评价申请表（附件4）：{result.count} 人，"
-          f"{2 * result.count} 页（{per_point}）→ {result.paths[0]}")
+          f"{PAGES_PER_PERSON * result.count} 页（{per_point}）→ {result.paths[0]}")
     return 0
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.domain.applicant import ApplicantData
-from app.domain.codes import ApplicantStatus
+from app.domain.flow import StatusSelector, selected_statuses
 from app.domain.idcard import normalize_id_number
 from app.services.campaign import CampaignInfo, campaign_info
 from app.services.errors import InputError, NotFoundError
@@ -109,7 +109,7 @@ class ApplicantSearch:
         query: str = "",
         *,
         point_id: int | None = None,
-        status: ApplicantStatus | None = None,
+        status: StatusSelector | None = None,
         has_problems: bool | None = None,
         limit: int | None = 1000,
     ) -> list[ApplicantRow]:
@@ -136,7 +136,7 @@ class ApplicantSearch:
             ]
 
     def _filtered(self, stmt: Any, query: str, point_id: int | None,
-                  status: ApplicantStatus | None, has_problems: bool | None) -> Any:
+                  status: StatusSelector | None, has_problems: bool | None) -> Any:
         """The campaign, the list's search text and its filters, for `search` and
         `search_count`."""
         q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
@@ -153,8 +153,9 @@ class ApplicantSearch:
             stmt = stmt.where(Applicant.campaign_id == self.campaign_id)
         if point_id is not None:
             stmt = stmt.where(Applicant.point_id == point_id)
-        if status is not None:
-            stmt = stmt.where(Applicant.status == status)
+        if status is not None:  # one status, or "this step and later"
+            stmt = stmt.where(Applicant.status.in_(sorted(selected_statuses(status),
+                                                          key=lambda st: st.code)))
         if has_problems is True:
             stmt = stmt.where(or_(Applicant.error_count > 0, Applicant.warning_count > 0))
         elif has_problems is False:
@@ -231,7 +232,7 @@ class ApplicantSearch:
         query: str = "",
         *,
         point_id: int | None = None,
-        status: ApplicantStatus | None = None,
+        status: StatusSelector | None = None,
         has_problems: bool | None = None,
     ) -> int:
         """How many applicants `search` would find without its limit (the list's 共 N 人)."""
@@ -246,7 +247,7 @@ class ApplicantSearch:
         query: str = "",
         *,
         point_id: int | None = None,
-        status: ApplicantStatus | None = None,
+        status: StatusSelector | None = None,
         has_problems: bool | None = None,
         fields: Collection[str] | None = None,
         id_numbers: Collection[str] | None = None,

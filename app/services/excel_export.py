@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from app.domain.applicant import FIELD_LABELS, ApplicantData
-from app.domain.codes import ApplicantStatus, CodeEnum
+from app.domain.codes import CodeEnum
+from app.domain.flow import FOR_PROVINCE, StatusSelector
 from app.domain.yearmonth import YearMonth
 from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
@@ -421,7 +422,7 @@ def export_summary(
     out: Path,
     *,
     point_id: int | None = None,
-    status: ApplicantStatus | None = None,
+    status: StatusSelector | None = FOR_PROVINCE,
     query: str = "",
     has_problems: bool | None = None,
     split: Split = "sheet_per_point",
@@ -429,7 +430,8 @@ def export_summary(
     cancel: CancelFlag | None = None,
 ) -> ExportResult:
     """Write 附件5 for the applicants the list's filters select (same arguments as
-    `ApplicantService.search`).
+    `ApplicantService.search`). By default 初审通过 and every later step (what goes to
+    the province: never returned or unreviewed people); `status=None` takes everyone.
 
     split: "sheet_per_point" — one workbook `out`, a sheet per registration point;
     "one_sheet" — one workbook, one sheet for the whole selection with a 报名点 column;
@@ -506,7 +508,7 @@ def export_full(
     out: Path,
     *,
     point_id: int | None = None,
-    status: ApplicantStatus | None = None,
+    status: StatusSelector | None = None,
     query: str = "",
     has_problems: bool | None = None,
     progress: Progress | None = None,

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.codes import ApplicantStatus
+from app.domain.flow import FOR_PROVINCE, StatusSelector, selector_label
 from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
 from app.services.excel_export import export_summary
@@ -42,7 +42,13 @@ from app.services.exchange import (
 )
 from app.services.photo_check import check_bytes
 from app.services.photos import PhotoService
-from app.services.printing import find_cjk_font, groups_by_point, select_records, write_forms
+from app.services.printing import (
+    PAGES_PER_PERSON,
+    find_cjk_font,
+    groups_by_point,
+    select_records,
+    write_forms,
+)
 from app.services.private_files import private_dir, write_private
 from app.services.records import ApplicantRecord
 
@@ -81,6 +87,7 @@ class PhotoPackResult:
 class PackageResult:
     path: Path
     manifest_text: str
+    applicant_ids: tuple[int, ...] = ()  # who is in it: to mark 已报省公司 once sent
 
 
 # ---------------------------------------------------------------- the photos
@@ -232,7 +239,7 @@ def export_photos(
     out: Path,
     *,
     point_id: int | None = None,
-    status: ApplicantStatus | None = None,
+    status: StatusSelector | None = FOR_PROVINCE,
     query: str = "",
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
@@ -302,7 +309,7 @@ class _Phases:
 
 
 def _manifest(svc: ApplicantService, records: Sequence[ApplicantRecord], point: str | None,
-              status: ApplicantStatus | None, name: str, written: int,
+              status: StatusSelector | None, name: str, written: int,
               missing: Sequence[MissingPhoto]) -> str:
     c = svc.campaign
     now = svc.clock()
@@ -311,20 +318,21 @@ def _manifest(svc: ApplicantService, records: Sequence[ApplicantRecord], point: 
         f"{c.year}年度{c.level_name}职业技能培训（{c.class_name}）报省材料清单",
         f"材料包：{name}",
         f"生成时间：{now:%Y-%m-%d %H:%M}    操作人：{svc.operator}",
-        f"范围：{point or '全部报名点'}；状态：{status.label if status else '全部'}",
+        f"范围：{point or '全部报名点'}；状态：{selector_label(status)}",
         "",
         f"学员共 {len(records)} 人，各报名点人数：",
     ]
     width = max(len(n) for n, _ in groups)
     lines += [f"  {n}{'　' * (width - len(n))}  {len(rs)} 人" for n, rs in groups]
-    pages = 2 * len(records)
+    pages = PAGES_PER_PERSON * len(records)
     lines += [
         "",
         "文件：",
         f"  {SUMMARY_FILE}    汇总表（附件5），每个报名点一个工作表，{len(records)} 人",
         f"  {PHOTO_DIR}/    电子照片 {written} 张，文件名为 身份证号.jpg"
         + (f"；另附 {MISSING_TXT}、{MISSING_CSV}" if missing else ""),
-        f"  {FORMS_FILE}    报名表（附件2）和评价申请表（附件4），{len(records)} 人，{pages} 页",
+        f"  {FORMS_FILE}    报名表（附件2，背面为报考信息说明）和评价申请表（附件4），"
+        f"{len(records)} 人，{pages} 页（双面打印每人两张）",
         f"  {MANIFEST_FILE}    本清单",
         "",
         f"缺合格电子照片 {len(missing)} 人" + ("。" if not missing else "："),
@@ -349,14 +357,16 @@ def export_package(
     out_dir: Path,
     *,
     point_id: int | None = None,
-    status: ApplicantStatus | None = None,
+    status: StatusSelector | None = FOR_PROVINCE,
     as_zip: bool = False,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> PackageResult:
     """The province package in `out_dir`: a folder (or, with `as_zip`, a .zip) named
     `package_name(...)` holding 附件5 (export_summary), 照片/ (the photo pack), the forms
-    PDF and 清单.txt (counts per point, who lacks a passing photo, who has errors).
+    PDF and 清单.txt (counts per point, who lacks a passing photo, who has errors). By
+    default 初审通过 and every later step; `status=None` takes everyone. The result
+    names the people in it, to mark 已报省公司 (app.services.province.mark_sent).
 
     Raises ServiceError when nothing is selected or `out_dir` cannot be written,
     Cancelled when `cancel()` said so; nothing is left changed then.
@@ -420,4 +430,4 @@ def export_package(
                            ) from e
     if progress is not None:
         progress(phases.total, phases.total)
-    return PackageResult(final, text)
+    return PackageResult(final, text, tuple(r.id for r in records))

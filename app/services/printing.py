@@ -1,8 +1,10 @@
-"""The filled paper forms as one PDF: 附件2 (registration form, with the photo and the
-paper codes) and 附件4 (skill-evaluation application form) for each selected applicant.
+"""The filled paper forms as one PDF: for each selected applicant 附件2 (registration
+form, with the photo and the paper codes), its back (报考信息说明), and 附件4 (skill-
+evaluation application form) with a blank back, so a duplex print gives the paper's two
+sheets per person; or blank forms to hand out.
 
-Laid out like the notice's forms on A4 and drawn with reportlab's canvas primitives (one
-page is a few dozen lines and strings; 118 applicants take well under a second or two).
+Drawn with reportlab's canvas primitives (app.services.pdf_forms; one page is a few dozen
+lines and strings; 118 applicants take well under a second or two).
 Chinese is drawn in a TrueType CJK font that is embedded (subset) in the file, so the
 PDF prints the same on any machine: Windows' 宋体 when present, else the font shipped
 with ClassDesk. See app.services.pdf_font.
@@ -10,42 +12,38 @@ with ClassDesk. See app.services.pdf_font.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PIL import Image
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from app.domain.applicant import age_on
-from app.domain.codes import ApplicantStatus, CodeEnum
+from app.domain.applicant import ApplicantData, age_on
+from app.domain.flow import FOR_PROVINCE, StatusSelector
 from app.domain.idcard import birth_date_from_id, normalize_id_number
-from app.domain.yearmonth import YearMonth
 from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
 from app.services.excel_export import NO_POINT, ExportResult
 from app.services.exchange import AtomicFiles, CancelFlag, Progress, Steps
 from app.services.pdf_font import FONT_NAME, register_cjk_font
+from app.services.pdf_forms import (
+    BODY,
+    FORM2_TITLE,
+    FORM4_TITLE,
+    LINE,
+    Page,
+    Photo,
+    draw_blank_side,
+    draw_form2,
+    draw_form2_back,
+    draw_form4,
+    photo_image,
+)
 from app.services.photos import PhotoService
 from app.services.private_files import touch_private
 from app.services.records import ApplicantRecord
 
-FORM2_ANNEX = "附件2"
-FORM2_TITLE = "助理信用管理师职业技能培训报名表"
-FORM4_ANNEX = "附件4"
-FORM4_TITLE = "职业技能等级评价申请表"
-NOT_FOR_INDIVIDUAL = "（个人报名该栏不用填写）"
-STAMP = "（单位盖章）"
-DATE_BLANK = "年      月      日"
-CODES_NOTE = "注：有关信息代码的填写说明见背面"
-PHOTO_HINT = ("照片", "（近期1寸免冠）", "", "轻微贴", "照片处")
-SPLIT_LINE = "以上部分由考生填写，以下部分由鉴定机构填写"
 
 # ---------------------------------------------------------------- the font
 class PrintError(ServiceError):
@@ -62,302 +60,22 @@ def find_cjk_font() -> str:
 
 
 # ---------------------------------------------------------------- values as printed
-def _code(v: CodeEnum | None) -> str:
-    """The paper code in the box and its meaning: "3 大学专科"."""
-    return v.display if v is not None else ""
-
-
-def _label(v: CodeEnum | None) -> str:
-    return v.label if v is not None else ""
-
-
-def _ym(v: YearMonth | None) -> str:
-    return f"{v.year:04d}.{v.month:02d}" if v is not None else ""
-
-
-def _num(v: int | None, unit: str = "") -> str:
-    return f"{v}{unit}" if v is not None else ""
-
-
-def _age(r: ApplicantRecord, today: date) -> str:
+def age_text(d: ApplicantData, on: date) -> str:
+    """附件4's 年龄: full years on `on` (the campaign's registration deadline), so a
+    reprint next year shows the same age."""
     try:
-        return str(age_on(birth_date_from_id(r.data.id_number), today))
+        return str(age_on(birth_date_from_id(d.id_number), on))
     except ValueError:
-        if r.data.birth_ym is not None:
-            ym = r.data.birth_ym
-            return str(today.year - ym.year - (today.month < ym.month))
+        if d.birth_ym is not None:
+            ym = d.birth_ym
+            return str(on.year - ym.year - (on.month < ym.month))
         return ""
 
 
-def _phones(r: ApplicantRecord) -> str:
-    return " / ".join(x for x in (r.data.mobile, r.data.phone) if x)
-
-
-# ---------------------------------------------------------------- drawing
-PAGE_W, PAGE_H = A4
-LEFT = 20 * mm
-WIDTH = 170 * mm
-LINE = 0.8
-BODY = 10.5  # pt, the grid's text
-MIN_SIZE = 6.0
-
-
-class _Page:
-    """Canvas helpers in millimetres from the page's bottom-left corner."""
-
-    def __init__(self, c: Canvas) -> None:
-        self.c = c
-
-    def text(self, s: str, x: float, y: float, size: float = BODY,
-             align: str = "left") -> None:
-        c = self.c
-        c.setFont(FONT_NAME, size)
-        if align == "center":
-            c.drawCentredString(x, y, s)
-        elif align == "right":
-            c.drawRightString(x, y, s)
-        else:
-            c.drawString(x, y, s)
-
-    def rect(self, x: float, y: float, w: float, h: float) -> None:
-        self.c.rect(x, y, w, h, stroke=1, fill=0)
-
-    def fit(self, s: str, x: float, y: float, w: float, h: float, size: float = BODY,
-            align: str = "center", pad: float = 1.5 * mm) -> None:
-        """`s` inside the cell (x, y, w, h): on one line if it fits at a readable size,
-        else wrapped (at "\n" and where the width ends) at the largest size the cell
-        holds; what still does not fit is cut at the cell's bottom."""
-        if not s:
-            return
-        inner = w - 2 * pad
-        paras = s.split("\n")
-        one = size
-        while one >= 8.5:  # each line whole, a little smaller if need be
-            if (len(paras) * one * 1.2 <= h - pad
-                    and all(pdfmetrics.stringWidth(t, FONT_NAME, one) <= inner for t in paras)):
-                self._lines(paras, x, y, w, h, one, align, pad)
-                return
-            one -= 0.5
-        while True:
-            lines = [part for para in paras for part in _wrap(para, inner, size)]
-            if len(lines) * size * 1.2 <= h - pad or size <= MIN_SIZE:
-                break
-            size -= 0.5
-        max_lines = max(1, int((h - pad) // (size * 1.2)))
-        self._lines(lines[:max_lines], x, y, w, h, size, align, pad)
-
-    def _lines(self, lines: Sequence[str], x: float, y: float, w: float, h: float,
-               size: float, align: str, pad: float) -> None:
-        lead = size * 1.2
-        # vertically centred block; the baseline sits ~0.3 of a size above the line's bottom
-        top = y + h / 2 + len(lines) * lead / 2
-        for i, line in enumerate(lines):
-            base = top - (i + 1) * lead + size * 0.3
-            if align == "center":
-                self.text(line, x + w / 2, base, size, "center")
-            else:
-                self.text(line, x + pad, base, size)
-
-    def vertical(self, s: str, x: float, y: float, w: float, h: float,
-                 size: float = BODY) -> None:
-        """Characters stacked top to bottom, centred in the cell (单/位/意/见)."""
-        lead = size * 1.5
-        top = y + h / 2 + len(s) * lead / 2
-        for i, ch in enumerate(s):
-            self.text(ch, x + w / 2, top - (i + 1) * lead + size * 0.35, size, "center")
-
-
-def _wrap(s: str, width: float, size: float) -> list[str]:
-    lines: list[str] = []
-    cur = ""
-    for ch in s:
-        if cur and pdfmetrics.stringWidth(cur + ch, FONT_NAME, size) > width:
-            lines.append(cur)
-            cur = ch.lstrip()
-        else:
-            cur += ch
-    if cur:
-        lines.append(cur)
-    return lines
-
-
-def _row(p: _Page, y: float, h: float, cells: Sequence[tuple[float, str, bool]],
-         x: float = LEFT) -> None:
-    """A row of cells: (width in mm, text, is_label). Labels centred, values left."""
-    for w_mm, s, is_label in cells:
-        w = w_mm * mm
-        p.rect(x, y, w, h)
-        p.fit(s, x, y, w, h, align="center" if is_label else "left")
-        x += w
-
-
-@dataclass(frozen=True)
-class _Photo:
-    image: ImageReader
-    width: int
-    height: int
-
-
-def _photo(data: bytes | None) -> _Photo | None:
-    """The stored photo as reportlab draws it: a JPEG goes into the PDF as it is (no
-    re-encoding); anything else readable is converted once. None when unreadable."""
-    if not data:
-        return None
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            size = im.size
-            if im.format in ("JPEG", "MPO") and im.mode in ("RGB", "L", "CMYK"):
-                jpeg = data
-            else:
-                buf = io.BytesIO()
-                im.convert("RGB").save(buf, "JPEG", quality=90)
-                jpeg = buf.getvalue()
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-    return _Photo(ImageReader(io.BytesIO(jpeg)), size[0], size[1])
-
-
-def _draw_form2(p: _Page, r: ApplicantRecord, photo: _Photo | None) -> None:
-    d = r.data
-    top = PAGE_H - 18 * mm
-    p.text(FORM2_ANNEX, LEFT, top, 12)
-    p.text(FORM2_TITLE, PAGE_W / 2, top - 14 * mm, 18, "center")
-    p.text(f"报名序号：{r.serial_text}", LEFT + WIDTH, top - 24 * mm, 11, "right")
-
-    rh = 14 * mm
-    y = top - 28 * mm  # the grid's top edge
-    photo_w = 32
-    # rows 1–3 with the photo cell at their right
-    y -= rh
-    _row(p, y, rh, [(18, "姓名", True), (34, d.name, False), (16, "性别", True),
-                    (18, _code(d.gender), False), (16, "民族", True),
-                    (36, _code(d.ethnicity), False)])
-    y -= rh
-    p.rect(LEFT, y, 18 * mm, rh)
-    p.fit("身份证号", LEFT, y, 18 * mm, rh)
-    box = (WIDTH - (18 + photo_w) * mm) / 18
-    digits = d.id_number[:18]
-    for i in range(18):
-        bx = LEFT + 18 * mm + i * box
-        p.rect(bx, y, box, rh)
-        if i < len(digits):
-            p.text(digits[i], bx + box / 2, y + rh / 2 - BODY * 0.35, 12, "center")
-    y -= rh
-    _row(p, y, rh, [(18, "年月", True), (24, _ym(d.birth_ym), False),
-                    (18, "政治面貌", True), (30, _code(d.political_status), False),
-                    (18, "身份类别", True), (30, _code(d.identity_category), False)])
-    px, pw, ph = LEFT + WIDTH - photo_w * mm, photo_w * mm, 3 * rh
-    p.rect(px, y, pw, ph)
-    if photo is not None:
-        pad = 2 * mm
-        scale = min((pw - 2 * pad) / photo.width, (ph - 2 * pad) / photo.height)
-        iw, ih = photo.width * scale, photo.height * scale
-        p.c.drawImage(photo.image, px + (pw - iw) / 2, y + (ph - ih) / 2, iw, ih)
-    else:
-        lead = 5 * mm
-        for i, line in enumerate(PHOTO_HINT):
-            if line:
-                p.text(line, px + pw / 2, y + ph / 2 + 2 * lead - i * lead - 1 * mm,
-                       9, "center")
-
-    y -= rh
-    _row(p, y, rh, [(18, "毕业学校", True), (96, d.school, False),
-                    (24, "信用工作年限", True), (32, _num(d.credit_work_years, " 年"), False)])
-    y -= rh
-    major = " ".join(x for x in (_code(d.major_relation), d.major_name) if x)
-    _row(p, y, rh, [(18, "最高学历", True), (30, _code(d.education), False),
-                    (18, "毕业时间", True),
-                    (18, d.graduation.to_yymm() if d.graduation else "", False),
-                    (18, "所学专业", True), (68, major, False)])
-    y -= rh
-    _row(p, y, rh, [(18, "工作单位", True), (104, d.employer, False),
-                    (18, "单位性质", True), (30, _code(d.employer_nature), False)])
-    y -= rh
-    _row(p, y, rh, [(18, "通讯地址", True), (104, d.address, False),
-                    (18, "邮政编码", True), (30, d.postal_code, False)])
-    y -= rh
-    _row(p, y, rh, [(18, "联系电话", True), (34, d.phone, False), (14, "手机", True),
-                    (34, d.mobile, False), (22, "EMAIL地址", True), (48, d.email, False)])
-    # 单位意见 | 审批意见: stamp boxes
-    sh = 70 * mm
-    y -= sh
-    x = LEFT
-    for label in ("单位意见", "审批意见"):
-        lw, bw = 12 * mm, 73 * mm
-        p.rect(x, y, lw, sh)
-        p.vertical(label, x, y, lw, sh)
-        p.rect(x + lw, y, bw, sh)
-        p.text(NOT_FOR_INDIVIDUAL, x + lw + 3 * mm, y + sh - 7 * mm, 10)
-        p.text(STAMP, x + lw + bw - 6 * mm, y + 15 * mm, 10, "right")
-        p.text(DATE_BLANK, x + lw + bw - 6 * mm, y + 7 * mm, 10, "right")
-        x += lw + bw
-    p.text(CODES_NOTE, LEFT, y - 8 * mm, 10)
-
-
-def _draw_form4(p: _Page, r: ApplicantRecord, today: date) -> None:
-    d = r.data
-    top = PAGE_H - 18 * mm
-    p.text(FORM4_ANNEX, LEFT, top, 12)
-    p.text(FORM4_TITLE, PAGE_W / 2, top - 14 * mm, 18, "center")
-    rh = 15 * mm
-    y = top - 24 * mm
-    y -= rh
-    _row(p, y, rh, [(18, "姓名", True), (30, d.name, False), (16, "性别", True),
-                    (18, _label(d.gender), False), (16, "年龄", True),
-                    (18, _age(r, today), False), (16, "学历", True),
-                    (38, _label(d.education), False)])
-    y -= rh
-    _row(p, y, rh, [(18, "身份证号", True), (70, d.id_number, False),
-                    (18, "联系电话", True), (64, _phones(r), False)])
-    y -= rh
-    _row(p, y, rh, [(18, "通讯地址", True), (104, d.address, False),
-                    (18, "邮政编码", True), (30, d.postal_code, False)])
-    y -= rh
-    _row(p, y, rh, [(22, "原证书等级", True), (26, d.prior_cert_level, False),
-                    (18, "授证单位", True), (56, d.cert_issuer, False),
-                    (18, "授证时间", True), (30, _ym(d.cert_date), False)])
-    y -= rh
-    _row(p, y, rh, [(18, "申报职业", True), (40, "信用管理师", False),
-                    (18, "申报等级", True), (30, "三级", False),
-                    (18, "专业工龄", True), (46, _num(d.professional_years, " 年"), False)])
-    y -= rh
-    _row(p, y, rh, [(30, "参加过何种\n职业培训（教育）", True), (80, d.training_history, False),
-                    (26, "毕（结）\n业时间", True), (34, _ym(d.training_end), False)])
-    h = 22 * mm
-    y -= h
-    _row(p, y, h, [(30, "其他证明\n材料", True), (140, d.other_materials, False)])
-    h = 10 * mm
-    y -= h
-    p.rect(LEFT, y, WIDTH, h)
-    p.fit(SPLIT_LINE, LEFT, y, WIDTH, h)
-    # the evaluation body's part
-    h = 70 * mm
-    y -= h
-    x = LEFT
-    p.rect(x, y, 18 * mm, h)
-    p.fit("鉴定机构\n资格初审\n意见", x, y, 18 * mm, h)
-    x += 18 * mm
-    ow = 92 * mm
-    p.rect(x, y, ow, h)
-    if d.review_opinion:
-        p.fit(d.review_opinion, x, y + h - 22 * mm, ow, 20 * mm, align="left")
-    p.text(f"审核人签字：{d.reviewer}", x + 30 * mm, y + 15 * mm, 10)
-    p.text(DATE_BLANK, x + ow - 6 * mm, y + 7 * mm, 10, "right")
-    x += ow
-    p.rect(x, y, 18 * mm, h)
-    p.fit("准考证号", x, y, 18 * mm, h)
-    x += 18 * mm
-    p.rect(x, y, 42 * mm, h)
-    p.fit(d.admission_no, x, y, 42 * mm, h)
-    rh = 12 * mm
-    y -= 2 * rh
-    p.rect(LEFT, y, 18 * mm, 2 * rh)
-    p.fit("各项\n实得分", LEFT, y, 18 * mm, 2 * rh)
-    _row(p, y + rh, rh, [(26, "项目", True), (42, "知识", True), (42, "技能", True),
-                         (42, "综合", True)], x=LEFT + 18 * mm)
-    _row(p, y, rh, [(26, "分数", True), (42, _num(d.score_knowledge), True),
-                    (42, _num(d.score_skill), True), (42, _num(d.score_overall), True)],
-         x=LEFT + 18 * mm)
+def age_day(svc: ApplicantService) -> date:
+    """The day 附件4's age is counted on: the registration deadline (today when the
+    campaign has none)."""
+    return svc.campaign.registration_deadline or svc.today()
 
 
 # ---------------------------------------------------------------- selection
@@ -378,7 +96,7 @@ def groups_by_point(svc: ApplicantService, records: Sequence[ApplicantRecord]
 
 def select_records(svc: ApplicantService, *, point_id: int | None = None,
                    id_number: str | None = None, query: str = "",
-                   status: ApplicantStatus | None = None) -> list[ApplicantRecord]:
+                   status: StatusSelector | None = None) -> list[ApplicantRecord]:
     """The applicants the filters select, grouped by point; ServiceError when none."""
     ids = None
     if id_number:
@@ -403,34 +121,70 @@ def _pdf_path(out: Path) -> Path:
 
 
 # ---------------------------------------------------------------- the export
-def write_forms(svc: ApplicantService, records: Sequence[ApplicantRecord], path: Path,
-                steps: Steps) -> None:
-    """Draw both forms for each of `records` into `path` (no atomic rename here)."""
+PAGES_PER_PERSON = 4
+"""附件2, its back, 附件4, a blank back: two duplex sheets."""
+
+
+def _canvas(svc: ApplicantService, path: Path) -> tuple[Canvas, Page]:
     find_cjk_font()
-    photos = PhotoService(svc.db, svc.operator, svc.campaign_id)
-    today = svc.today()
     touch_private(path)  # reportlab then writes into it: the forms are owner-only
     c = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=FONT_NAME,
                initialFontSize=BODY)
     c.setTitle(f"{FORM2_TITLE}、{FORM4_TITLE}")
     c.setAuthor(f"{svc.campaign.year}年度{svc.campaign.level_name}{svc.campaign.class_name}")
     c.setCreator("ClassDesk")
-    c.setLineWidth(LINE)
-    p = _Page(c)
-    for r in records:
-        photo = _photo(photos.photo_bytes(r.id)) if r.has_photo else None
-        c.setLineWidth(LINE)
-        _draw_form2(p, r, photo)
-        c.showPage()
-        c.setLineWidth(LINE)
-        _draw_form4(p, r, today)
-        c.showPage()
-        steps.step()
-    steps.check()
+    return c, Page(c)
+
+
+def _person(p: Page, d: ApplicantData, serial_text: str, photo: Photo | None,
+            age: str) -> None:
+    """The four pages of one person: 附件2 | 报考信息说明, 附件4 | blank."""
+    for page in range(PAGES_PER_PERSON):
+        p.c.setLineWidth(LINE)
+        if page == 0:
+            draw_form2(p, d, serial_text, photo)
+        elif page == 1:
+            draw_form2_back(p)
+        elif page == 2:
+            draw_form4(p, d, age)
+        else:
+            draw_blank_side(p)
+        p.c.showPage()
+
+
+def _save(c: Canvas, path: Path) -> None:
     try:
         c.save()
     except OSError as e:
         raise PrintError(f"写文件「{path}」失败（{e.strerror}）：请检查磁盘空间和权限。") from e
+
+
+def write_forms(svc: ApplicantService, records: Sequence[ApplicantRecord], path: Path,
+                steps: Steps) -> None:
+    """Draw the forms of each of `records` into `path` (no atomic rename here)."""
+    photos = PhotoService(svc.db, svc.operator, svc.campaign_id)
+    on = age_day(svc)
+    c, p = _canvas(svc, path)
+    for r in records:
+        photo = photo_image(photos.photo_bytes(r.id)) if r.has_photo else None
+        _person(p, r.data, r.serial_text, photo, age_text(r.data, on))
+        steps.step()
+    steps.check()
+    _save(c, path)
+
+
+def export_blank_forms(svc: ApplicantService, out: Path, copies: int = 1) -> ExportResult:
+    """Blank forms to hand out: `copies` sets of 附件2 with its back and 附件4."""
+    if not 1 <= copies <= 500:
+        raise ServiceError("份数应在 1 到 500 之间。")
+    path = _pdf_path(out)
+    with AtomicFiles() as files:
+        temp = files.temp_for(path)
+        c, p = _canvas(svc, temp)
+        for _ in range(copies):
+            _person(p, ApplicantData(), "", None, "")
+        _save(c, temp)
+    return ExportResult((path,), 0, ())
 
 
 def export_forms(
@@ -440,12 +194,14 @@ def export_forms(
     point_id: int | None = None,
     id_number: str | None = None,
     query: str = "",
-    status: ApplicantStatus | None = None,
+    status: StatusSelector | None = FOR_PROVINCE,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> ExportResult:
-    """One PDF: for each selected applicant the filled 附件2 page (photo, paper codes)
-    followed by the 附件4 page; a whole point, the class, or one person (`id_number`).
+    """One PDF: for each selected applicant the filled 附件2 page (photo, paper codes),
+    its back (报考信息说明), the 附件4 page and a blank back (`PAGES_PER_PERSON`); a whole
+    point, the class, or one person (`id_number`). By default 初审通过 and every later
+    step; `status=None` takes everyone.
 
     Raises ServiceError (FontNotFound when no font can be embedded) with a message for the
     person, Cancelled when `cancel()` said so; in both cases no file is left changed.

@@ -32,6 +32,7 @@ from app.services.excel_import_preview import preview_import
 from app.services.excel_import_sheet import read_workbook
 from app.services.exchange import Cancelled, display_width
 from tests.conftest import running_in_ci
+from tests.support.desk import reviewed
 from tests.support.people import applicant, credit_code, id_number
 
 CODE_RUGAO = credit_code("11320682MB1A2B3C4")
@@ -51,6 +52,7 @@ def _people(svc: ApplicantService) -> dict[str, int]:
         svc.create(applicant("欧阳·娜娜", id_number=id_number(seq=55, male=False),
                              employer="南通市崇川区发展和改革委员会信用信息中心（市场主体信用服务窗口）")),
     ]
+    reviewed(svc.db, *(r.id for r in made))  # the province's exports take 初审通过 and later
     return {r.data.name: r.id for r in made}
 
 
@@ -277,7 +279,7 @@ def test_full_export_has_every_field_with_text_cells(svc, tmp_path):
     assert row[col["毕业时间"]] == "2012-07" and row[col["年月"]] == "1990-03"
     assert row[col["报名方式"]] == "1 单位报名" and row[col["参加考试"]] == "是"
     assert row[col["信用工作年限"]] == 5 and isinstance(row[col["专业工龄"]], int)
-    assert row[col["报名点"]] == "崇川区" and row[col["状态"]] == "已报名"
+    assert row[col["报名点"]] == "崇川区" and row[col["状态"]] == "初审通过"
     assert row[col["其他信息"]] == '{"职务": "科员"}'
     assert row[col["备注"]] == "+86 补交材料"
     assert row[col["创建人"]] == "张晓桐" and isinstance(row[col["创建时间"]], datetime)
@@ -360,3 +362,31 @@ def test_libreoffice_reads_ids_as_text(sqlite_url, tmp_path):
         assert row[2] == (d.gender.label if d.gender else "")
     assert data["李四"][6] == "=1+1" and data["王五"][6] == "-2+3"
     assert data["张三"][4] == "大学本科" and Gender.MALE.label == data["张三"][2]
+
+
+def test_the_province_gets_reviewed_people_and_every_later_step(db, tmp_path):
+    """Old behaviour: `export summary` took every status by default (a returned applicant
+    was in the 附件5 sent to the province), and "--status 初审通过" matched that status
+    exactly, leaving out everyone already phoned, paid or confirmed."""
+    from app.domain.flow import StatusFilter
+    from tests.support.desk import person
+
+    names = {"已报名": ApplicantStatus.REGISTERED, "县区已审": ApplicantStatus.COUNTY_CHECKED,
+             "退回": ApplicantStatus.RETURNED, "初审过": ApplicantStatus.REVIEW_PASSED,
+             "已报省": ApplicantStatus.SENT_TO_PROVINCE, "已通知": ApplicantStatus.PHONED,
+             "已确认": ApplicantStatus.CONFIRMED, "省未过": ApplicantStatus.PROVINCE_REJECTED}
+    for name, status in names.items():
+        person(db, name, status)
+    svc = ApplicantService(db, "张晓桐")
+
+    def exported(**kw: object) -> set[str]:
+        out = tmp_path / "附件5.xlsx"
+        export_summary(svc, out, split="one_sheet", **kw)  # type: ignore[arg-type]
+        ws = load_workbook(out).active
+        return {r[1] for r in ws.iter_rows(min_row=5, values_only=True) if r[1]}
+
+    assert exported() == {"初审过", "已报省", "已通知", "已确认"}
+    assert exported(status=StatusFilter(ApplicantStatus.PHONED, and_later=True)) == {
+        "已通知", "已确认"}
+    assert exported(status=ApplicantStatus.REVIEW_PASSED) == {"初审过"}, "exactly, on request"
+    assert exported(status=None) == set(names), "everyone, on request"

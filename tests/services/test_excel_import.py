@@ -514,7 +514,7 @@ def test_a_workbook_with_a_sheet_per_point_imports_each_at_its_point(svc, tmp_pa
     svc.create(applicant("张三", id_number=person(1)))
     svc.create(applicant("李四", registration_point="海安市", id_number=person(2)))
     out = tmp_path / "附件5.xlsx"
-    export_summary(svc, out)
+    export_summary(svc, out, status=None)
     wb = openpyxl.load_workbook(out)
     hidden = wb.create_sheet("代码表")
     hidden.append(["姓名", "身份证号"])

@@ -29,6 +29,7 @@ from app.services.package import (
 )
 from app.services.photos import PhotoService
 from db.models import ApplicantPhoto
+from tests.support.desk import reviewed
 from tests.support.people import applicant, id_number
 from tests.support.photos import encode, jpeg_of_size, picture
 
@@ -52,6 +53,7 @@ def people(svc):
     with svc.db.write() as s:  # flagged as passing, but a PNG: the pack checks again
         s.execute(update(ApplicantPhoto).where(ApplicantPhoto.applicant_id == d.id)
                   .values(passed=True, check_json="{}"))
+    reviewed(svc.db, a.id, b.id, c.id, d.id)  # what goes to the province: 初审通过 and later
     return a, b, c, d, good
 
 
@@ -105,6 +107,7 @@ def test_photo_pack_zip_and_point(svc, people, tmp_path):
 def test_photo_pack_everyone_has_a_photo(svc, tmp_path):
     a = svc.create(applicant("张三"))
     PhotoService(svc.db, "张晓桐").attach(a.id, jpeg_of_size(15_000), "a.jpg")
+    reviewed(svc.db, a.id)
     folder = _out(tmp_path) / "p"
     r = export_photos(svc, folder)
     assert r.written == 1 and r.missing == []
@@ -167,7 +170,7 @@ def test_package_folder(svc, people, tmp_path):
     assert text == r.manifest_text
     assert "学员共 4 人" in text
     assert re.search(r"如皋市\s+1 人", text) and re.search(r"崇川区\s+3 人", text)
-    assert "电子照片 1 张" in text and "4 人，8 页" in text
+    assert "电子照片 1 张" in text and "4 人，16 页" in text
     assert "缺合格电子照片 3 人" in text
     for name in ("李四", "王五", "赵六"):
         assert name in text.split("缺合格电子照片")[1].split("信息有错误")[0]

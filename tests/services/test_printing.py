@@ -19,6 +19,7 @@ from app.services.printing import (
     export_forms,
 )
 from tests.conftest import running_in_ci
+from tests.support.desk import reviewed
 from tests.support.people import applicant, id_number
 from tests.support.photos import encode, jpeg_of_size, picture
 
@@ -53,6 +54,7 @@ def people(svc):
     photos = PhotoService(svc.db, "张晓桐")
     photos.attach(a.id, jpeg_of_size(15_000, 300, 420), "张三.jpg")
     photos.attach(b.id, encode(picture(200, 280, seed=3), "PNG"), "李四.png")  # stored, failing
+    reviewed(svc.db, a.id, b.id, c.id)  # forms print 初审通过 and later by default
     return a, b, c
 
 
@@ -65,7 +67,7 @@ def test_forms_pdf_pages_text_and_codes(svc, people, tmp_path):
     assert dict(result.per_point) == {"如皋市": 1, "崇川区": 2}
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
-    assert pages(out) == 6
+    assert pages(out) == 12, "附件2, its back, 附件4, a blank back: 4 pages each"
     assert seen[-1] == (3, 3)
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
@@ -120,7 +122,7 @@ def test_one_applicant_by_id_and_by_point(svc, people, tmp_path):
     _a, b, c = people
     out = tmp_path / "one.pdf"
     r = export_forms(svc, out, id_number=c.data.id_number.lower())
-    assert r.count == 1 and pages(out) == 2
+    assert r.count == 1 and pages(out) == 4
     r = export_forms(svc, tmp_path / "rugao", point_id=b.point_id)
     assert r.paths == (tmp_path / "rugao.pdf",) and r.count == 1
     assert "李四" in pdf_text(tmp_path / "rugao.pdf")
@@ -129,8 +131,8 @@ def test_one_applicant_by_id_and_by_point(svc, people, tmp_path):
 def test_without_any_photo(svc, tmp_path):
     svc.create(applicant("王五", gender=Gender.MALE))
     out = tmp_path / "f.pdf"
-    export_forms(svc, out)
-    assert pages(out) == 2 and b"/Subtype /Image" not in out.read_bytes()
+    export_forms(svc, out, status=None)  # everyone, whatever their step
+    assert pages(out) == 4 and b"/Subtype /Image" not in out.read_bytes()
 
 
 def test_refusals(svc, people, tmp_path):
@@ -163,14 +165,14 @@ def test_cli_forms(capsys, svc, people, tmp_path):
     code = main(["export", "forms", "--out", str(out), "--point", "崇川区", "--db", url])
     text, err = capsys.readouterr()
     assert code == 0, err
-    assert "2 人，4 页" in text and str(out) in text and pages(out) == 4
+    assert "2 人，8 页" in text and str(out) in text and pages(out) == 8
     # an existing file is replaced only when asked
     code = main(["export", "forms", "--out", str(out), "--id", people[0].data.id_number,
                  "--db", url])
-    assert code == 2 and "--overwrite" in capsys.readouterr().err and pages(out) == 4
+    assert code == 2 and "--overwrite" in capsys.readouterr().err and pages(out) == 8
     code = main(["export", "forms", "--out", str(out), "--id", people[0].data.id_number,
                  "--db", url, "--overwrite"])
-    assert code == 0 and pages(out) == 2
+    assert code == 0 and pages(out) == 4
     capsys.readouterr()
     assert main(["export", "forms", "--out", str(out), "--point", "火星", "--db", url,
                  "--overwrite"]) == 2
