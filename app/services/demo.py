@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from app.domain.applicant import ApplicantData
+from app.domain.applicant import ApplicantData, age_on
 from app.domain.codes import (
     Education,
     EmployerNature,
@@ -19,6 +19,7 @@ from app.domain.codes import (
 )
 from app.domain.creditcode import credit_check_char
 from app.domain.idcard import check_digit
+from app.domain.validation import WORK_START_AGE
 from app.domain.yearmonth import YearMonth
 from app.services.campaign import CampaignInfo
 
@@ -149,5 +150,8 @@ def demo_applicants(campaign: CampaignInfo, count: int, seed: int = 2021,
             mobile=mobile,
             email=f"{rng.choice(('nt', 'xy', 'credit', 'zhang', 'li'))}{rng.randrange(100, 99999)}"
             f"@{rng.choice(('163.com', 'qq.com', '126.com', 'sina.com'))}",
-            professional_years=rng.randrange(0, 20),
+            # 专业工龄 within the years since 14 (validation's WORK_START_AGE), so that
+            # `check` has nothing to say about a demo person
+            professional_years=rng.randrange(
+                0, max(1, min(20, age_on(birth, today) - WORK_START_AGE + 1))),
         )
