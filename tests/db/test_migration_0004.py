@@ -21,7 +21,7 @@ OLD_TIME = datetime(2021, 10, 1, 2, 0)
 
 
 def _to(db: Any, revision: str, down: bool) -> None:
-    cfg = migrate._config()
+    cfg = migrate.alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         (command.downgrade if down else command.upgrade)(cfg, revision)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.cli import main
+from app.cli.parser import main
 from app.domain.validation import validate_applicant
 from app.services.campaign import campaign_info
 from app.services.database import open_database

@@ -61,7 +61,7 @@ def test_overview_payments_and_calls_agree(db: Any) -> None:
 
 
 def test_the_overview_command_prints_the_same_totals(db: Any, capsys: Any) -> None:
-    from app.cli import main
+    from app.cli.parser import main
 
     dataset(db)
     url = db.engine.url.render_as_string(hide_password=False)
