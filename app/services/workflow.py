@@ -22,7 +22,7 @@ from app.domain.flow import (
     next_steps,
     skip_steps,
 )
-from app.domain.problems import Problem, Severity, error
+from app.domain.problems import Problem, Severity, error, warning
 from app.services.desk import (
     DeskService,
     StatusChange,
@@ -48,8 +48,11 @@ __all__ = [
 ]
 
 PHOTO_MISSING = (
-    "没有电子照片：请收取照片电子档（.jpg，大于100×100像素，小于20KB）后再通过初审"
+    "没有电子照片：现场确认时收取照片电子档（.jpg，大于100×100像素，小于20KB）；"
+    "报省公司的照片包须有合格照片"
 )
+"""A warning, not an error: the notice lists the electronic photo among the 现场确认
+materials, so a missing photo does not stop 初审 (SPEC, "The flow, and its states")."""
 
 
 class ReviewBlockedError(ServiceError):
@@ -147,7 +150,7 @@ class ReviewRow:
 def photo_problems(passed: bool | None, check_json: str | None) -> list[Problem]:
     """The photo's part of the blockers, read from the stored check (whatever its shape)."""
     if passed is None:
-        return [error("photo", PHOTO_MISSING)]
+        return [warning("photo", PHOTO_MISSING)]
     if passed:
         return []
     details: list[str] = []

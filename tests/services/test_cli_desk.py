@@ -47,8 +47,8 @@ def test_review_call_pay_confirm_from_the_terminal(capsys, dbfile) -> None:
     assert code == 0 and "问题：无" in out and "下一步可改为：县区已审、初审通过、退回补正" in out
     code, out, _ = run(capsys, "review", "pass", "张三", *op, "--note", "材料齐")
     assert code == 0 and out.strip() == "0001 张三：初审通过。下一步：报省公司（已报省公司）。"
-    code, _, err = run(capsys, "review", "pass", "李四", *op)
-    assert code == 1 and "没有电子照片" in err
+    code, out, _ = run(capsys, "review", "show", "李四", *op)
+    assert code == 0 and "[提醒] 没有电子照片：现场确认时收取" in out
     code, out, _ = run(capsys, "review", "return", "2", "--reason", "1", "--reason",
                        "缺少单位公章", *op)
     assert code == 0 and "退回补正" in out

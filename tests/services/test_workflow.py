@@ -193,10 +193,11 @@ def test_blockers_show_validation_eligibility_and_photo(db: Any) -> None:
     low = register(db, "高中生", education=Education.HIGH_SCHOOL, mobile="")
     problems = wf(db).blockers(low)
     fields = {p.field for p in problems if p.is_error}
-    assert {"education", "mobile", "photo"} <= fields
+    assert {"education", "mobile"} <= fields
     assert all(p.is_error for p in problems[: len(fields)]), "errors come first"
     photo = next(p for p in problems if p.field == "photo")
-    assert photo.message.startswith("没有电子照片")
+    assert photo.message.startswith("没有电子照片：现场确认时收取")
+    assert not photo.is_error, "a missing photo does not stop 初审 (a 现场确认 material)"
 
     bad = register(db, "照片差")
     add_photo(db, bad, passed=False, check_json=json.dumps({
@@ -208,19 +209,21 @@ def test_blockers_show_validation_eligibility_and_photo(db: Any) -> None:
 
 
 def test_review_pass_is_refused_while_there_are_errors(db: Any) -> None:
-    aid = person(db, "无照片", S.COUNTY_CHECKED)
+    aid = person(db, "无手机", S.COUNTY_CHECKED, mobile="")
     w = wf(db)
     v = w.applicants.get(aid).version
     with pytest.raises(ReviewBlockedError) as e:
         w.review_pass(aid, v)
-    assert [p.field for p in e.value.problems] == ["photo"]
+    assert [p.field for p in e.value.problems] == ["mobile"]
     assert "暂不能通过初审" in e.value.message
     with pytest.raises(InputError, match="写明理由"):
         w.review_pass(aid, v, override=True)
-    rec = w.review_pass(aid, v, "照片现场补交", override=True)
+    rec = w.review_pass(aid, v, "手机现场补填", override=True)
     assert rec.status is S.REVIEW_PASSED
     note = w.status_history(aid)[-1].note
-    assert note.startswith("照片现场补交（仍然通过，存在问题：没有电子照片")
+    assert note.startswith("手机现场补填（仍然通过，存在问题：")
+    nophoto = person(db, "无照片", S.COUNTY_CHECKED)
+    assert w.review_pass(nophoto, None).status is S.REVIEW_PASSED, "the photo comes on the day"
 
 
 def test_review_return_needs_reasons(db: Any) -> None:

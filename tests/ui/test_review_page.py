@@ -44,7 +44,7 @@ def test_pass_return_and_override(qtbot: QtBot, page: ReviewPage, db: Database,
     add_photo(db, good)
     back = person(db, "退回者", S.COUNTY_CHECKED)
     add_photo(db, back, passed=False, check_json='["照片太小"]')
-    nophoto = person(db, "无照片")
+    nophoto = person(db, "无手机", mobile="")
     show(qtbot, page)
     tab = page.review
     assert tab.model.rowCount() == 3
@@ -76,18 +76,18 @@ def test_pass_return_and_override(qtbot: QtBot, page: ReviewPage, db: Database,
     tab.select_id(back)
     assert any("退回补正" in tab.history.item(i).text() for i in range(tab.history.count()))
 
-    # no photo blocks: the reviewer is asked for a note; cancel keeps, a note passes
+    # an error blocks: the reviewer is asked for a note; cancel keeps, a note passes
     tab.select_id(nophoto)
     asked: list[str] = []
     monkeypatch.setattr(messages, "ask_multiline_text",
                         lambda parent, title, text: asked.append(text) or None)
     qtbot.mouseClick(tab.pass_button, Qt.MouseButton.LeftButton)
-    assert asked and "电子照片" in asked[0]
+    assert asked and "手机" in asked[0]
     assert WorkflowService(db, "x").applicants.get(nophoto).status is S.REGISTERED
-    monkeypatch.setattr(messages, "ask_multiline_text", lambda parent, title, text: "照片现场补交")
+    monkeypatch.setattr(messages, "ask_multiline_text", lambda parent, title, text: "手机现场补填")
     qtbot.mouseClick(tab.pass_button, Qt.MouseButton.LeftButton)
     last = WorkflowService(db, "x").status_history(nophoto)[-1]
-    assert last.to_status is S.REVIEW_PASSED and "照片现场补交" in last.note
+    assert last.to_status is S.REVIEW_PASSED and "手机现场补填" in last.note
 
 
 def test_return_dialog_reasons() -> None:
