@@ -19,6 +19,7 @@ from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.checklist import materials_checklist
 from app.domain.codes import CodeEnum
 from app.domain.fees import fee_due
+from app.domain.history_labels import action_label
 from app.domain.remark import transfer_remark
 from app.services.applicants import ApplicantService
 from app.services.errors import ServiceError
@@ -82,10 +83,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"报名序号 {rec.serial_text}　{d.name}　状态：{rec.status.label}　版本 {rec.version}")
     for f in ApplicantData.field_names():
         v = getattr(d, f)
-        if f != "serial_no" and v not in (None, ""):
+        if f == "enrolment_type":
+            print(f"  {FIELD_LABELS[f]}：{d.enrolment_type.label_for(svc.campaign.year)}")
+        elif f != "serial_no" and f != "sits_exam" and v not in (None, ""):
             print(f"  {FIELD_LABELS.get(f, f)}：{_fmt(v)}")
     fee = fee_due(d.enrolment_type, svc.campaign.fees)
-    print(f"应缴：{fee.total} 元（培训费 {fee.training}，考试费 {fee.exam}）"
+    print(f"应缴：{fee.total} 元（培训费 {fee.training}，考试费 {fee.exam}；审核通过后缴纳）"
           + (f"　转账备注：{transfer_remark(d.name, d.enrolment_type)}" if fee.total else ""))
     print("问题：" if rec.problems else "问题：无")
     for p in rec.problems:
@@ -99,7 +102,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("修改记录：")
         for h in svc.history(rec.id):
             fields = "、".join(FIELD_LABELS.get(k, k) for k in h.changes)
-            print(f"  {h.at:%Y-%m-%d %H:%M:%S} UTC {h.operator} {h.action} {fields} {h.note}")
+            print(f"  {h.at:%Y-%m-%d %H:%M:%S} UTC {h.operator} "
+                  f"{action_label(h.action, h.entity)} {fields} {h.note}")
     return 0
 
 

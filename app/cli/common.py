@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app.domain.codes import ApplicantStatus
+from app.domain.flow import StatusSelector, parse_status_filter
 from app.services.applicants import ApplicantService
 from app.services.database import open_database
 from app.services.paths import resolve_db_url
@@ -129,9 +130,17 @@ def close_databases() -> None:
         _opened.pop().dispose()
 
 
-def list_filters(svc: ApplicantService, args: argparse.Namespace
-                 ) -> tuple[int | None, ApplicantStatus | None] | None:
-    """--point and --status as the list's filters, or None after saying what is wrong."""
+EVERYONE = ("全部", "所有", "all")
+"""--status words that take everyone, whatever their step."""
+
+
+def list_filters(svc: ApplicantService, args: argparse.Namespace,
+                 default: StatusSelector | None = None
+                 ) -> tuple[int | None, StatusSelector | None] | None:
+    """--point and --status as the list's filters, or None after saying what is wrong.
+
+    --status takes one status exactly ("初审通过"), or that step and every later one
+    ("初审通过+" or "初审通过及以后"), or 全部; without it, `default`."""
     point_id = None
     if args.point:
         p = svc.campaign.point_by_name(args.point)
@@ -140,14 +149,41 @@ def list_filters(svc: ApplicantService, args: argparse.Namespace
             print(f"没有报名点「{args.point}」。可选：{names}", file=sys.stderr)
             return None
         point_id = p.id
-    status = None
+    status: StatusSelector | None = default
     if args.status:
-        status = ApplicantStatus.parse(args.status)
+        if args.status.strip().lower() in EVERYONE:
+            return point_id, None
+        status = parse_status_filter(args.status)
         if status is None:
-            names = "、".join(s.label for s in ApplicantStatus)
-            print(f"没有状态「{args.status}」。可选：{names}", file=sys.stderr)
+            names = "、".join(s.label for s in ApplicantStatus if s is not ApplicantStatus.PAID)
+            print(f"没有状态「{args.status}」。可选：{names}；加“+”表示这一步及以后（如 "
+                  "初审通过+），全部 表示不限状态。", file=sys.stderr)
             return None
+        if not status.and_later:
+            return point_id, status.status
     return point_id, status
+
+
+def go_on(args: argparse.Namespace, warning: str) -> bool:
+    """A step left out: say so, and go on when --go-on was given or the person presses
+    Enter at the terminal (any other answer, or no terminal, stops). Who went on is
+    recorded by the service."""
+    print(f"提醒：{warning}", file=sys.stderr)
+    if getattr(args, "go_on", False):
+        return True
+    if not sys.stdin.isatty():
+        print("未继续：确需继续请加 --go-on（会记下跳过的步骤和操作人）。", file=sys.stderr)
+        return False
+    try:
+        answer = input("按 Enter 继续，输入 n 取消：")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("", "y", "yes", "是", "继续")
+
+
+def add_go_on(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--go-on", action="store_true",
+                   help="缺少前面的步骤时不再询问，直接继续（会记下跳过的步骤和操作人）")
 
 
 def _width(s: str) -> int:

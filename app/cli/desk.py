@@ -9,7 +9,15 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from app.cli.common import AddCommand, ChineseParser, open_db, operator_name, table
+from app.cli.common import (
+    AddCommand,
+    ChineseParser,
+    add_go_on,
+    go_on,
+    open_db,
+    operator_name,
+    table,
+)
 from app.domain.bankstatement import parse_date
 from app.domain.codes import ApplicantStatus
 from app.domain.flow import RETURN_REASONS
@@ -17,7 +25,7 @@ from app.services.calls import CallOutcome, CallService
 from app.services.confirmation import ConfirmationService, ConfirmKind
 from app.services.overview import OverviewService
 from app.services.payments import MatchCategory, PaymentService
-from app.services.workflow import WorkflowService
+from app.services.workflow import StepsMissingError, WorkflowService
 from db.engine import Database
 
 
@@ -86,12 +94,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     wf = WorkflowService(db, operator)
     if args.to:
         to = ApplicantStatus.parse(args.to)
-        if to is None:
-            names = "、".join(s.label for s in ApplicantStatus)
-            print(f"没有状态「{args.to}」。可选：{names}", file=sys.stderr)
+        if to is None or to is ApplicantStatus.PAID:
+            names = "、".join(s.label for s in ApplicantStatus if s is not ApplicantStatus.PAID)
+            print(f"没有状态「{args.to}」。可选：{names}（是否缴费由缴费记录决定）",
+                  file=sys.stderr)
             return 2
         reasons = [_reason_text(r) for r in args.reason or []]
-        rec = wf.transition(aid, to, note=args.note or "", reasons=reasons)
+        try:
+            rec = wf.transition(aid, to, note=args.note or "", reasons=reasons)
+        except StepsMissingError as e:
+            if not go_on(args, e.message):
+                return 1
+            rec = wf.transition(aid, to, note=args.note or "", reasons=reasons, override=True)
         print(f"{rec.serial_text} {rec.data.name}：状态已改为「{rec.status.label}」。")
         return 0
     rec = wf.applicants.get(aid)
@@ -103,11 +117,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_calls(args: argparse.Namespace) -> int:
     db = open_db(args)
-    items = CallService(db, operator_name(args)).call_list(include_done=args.all)
+    items = CallService(db, operator_name(args)).call_list(include_done=args.all,
+                                                           include_waiting=args.waiting)
     print(table(
         ["报名序号", "姓名", "手机", "报名点", "告知", "应缴", "转账备注", "拨打", "上次"],
         [[i.serial_text, i.name, i.mobile or i.phone, i.point_name, i.result,
-          i.amount_text if i.balance.due.total else "0 元", i.transfer_remark,
+          i.amount_text, i.transfer_remark if i.balance.owing else "",
           str(i.attempts), ("已通知 " if i.done else "") + i.last_text] for i in items],
     ))
     if args.verbose:
@@ -128,7 +143,14 @@ def cmd_call(args: argparse.Namespace) -> int:
     aid = _desk_key(db, operator, args.key)
     if aid is None:
         return 1
-    print(CallService(db, operator).record_call(aid, outcome, args.note or "").message)
+    calls = CallService(db, operator)
+    try:
+        result = calls.record_call(aid, outcome, args.note or "")
+    except StepsMissingError as e:
+        if not go_on(args, e.message):
+            return 1
+        result = calls.record_call(aid, outcome, args.note or "", override=True)
+    print(result.message)
     return 0
 
 
@@ -157,6 +179,10 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     else:
         ticks = {k.strip(): True for k in args.tick.replace("，", ",").split(",") if k.strip()}
     outcome = svc.confirm(aid, ticks, notes, card.version)
+    if outcome.kind is ConfirmKind.STEPS_MISSING:
+        if not go_on(args, outcome.message):
+            return 1
+        outcome = svc.confirm(aid, {}, override=True)
     print(outcome.message)
     if outcome.kept:
         print("另一台电脑已勾选、本次保留：" + "、".join(outcome.kept))
@@ -187,6 +213,9 @@ def cmd_pay(args: argparse.Namespace) -> int:
     print(result.message)
     for w in result.warnings:
         print(f"  提醒：{w}")
+    if result.held:
+        print(f"  待核对：编号 {result.payment_id}。核实后用 payment accept {result.payment_id} "
+              "--reason 理由 计入，或 payment reject 不计入。")
     return 0
 
 
@@ -286,15 +315,19 @@ def add_commands(add: AddCommand, common: ChineseParser) -> None:
     st.add_argument("--to", help="新状态，如 县区已审、已报省公司")
     st.add_argument("--reason", action="append", help="原因（回退或退回时必填，可多次）")
     st.add_argument("--note", help="说明")
+    add_go_on(st)
     st.set_defaults(func=cmd_status)
     cl = add("calls", "待电话通知名单：电话、告知内容、应缴金额、转账备注")
     cl.add_argument("--all", action="store_true", help="包括已通知的")
+    cl.add_argument("--waiting", action="store_true",
+                    help="也列出初审通过、省鉴定中心尚未核查的人")
     cl.add_argument("-v", "--verbose", action="store_true", help="同时打印每人的通知话术")
     cl.set_defaults(func=cmd_calls)
     ca = add("call", "登记一次电话通知的结果")
     ca.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
     ca.add_argument("--outcome", required=True, help="已接通、无人接听 或 号码错误")
     ca.add_argument("--note", help="说明")
+    add_go_on(ca)
     ca.set_defaults(func=cmd_call)
     cf = add("confirm", "现场确认：登记收到的材料（必交材料齐全即确认）")
     cf.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
@@ -303,12 +336,13 @@ def add_commands(add: AddCommand, common: ChineseParser) -> None:
                                    "qualification,other_proof,forms,employer_proof")
     cf.add_argument("--note", action="append", help="某项的备注：项目=备注，可多次")
     cf.add_argument("--receipt", action="store_true", help="打印回执")
+    add_go_on(cf)
     cf.set_defaults(func=cmd_confirm)
-    py = add("pay", "登记一笔缴费")
+    py = add("pay", "登记一笔缴费（备注与规定不符的记为待核对，不计入）")
     py.add_argument("key", help="身份证号（或后6位以上）、报名序号或姓名")
     py.add_argument("--amount", required=True, help="金额（元），如 3130")
     py.add_argument("--date", help="缴费日期，如 2021-10-12（默认今天）")
-    py.add_argument("--remark", help="转账备注")
+    py.add_argument("--remark", help="转账备注：照银行流水上显示的填写（没有备注填 无）")
     py.add_argument("--method", help="方式：转账（默认）、现金……")
     py.add_argument("--payer", help="付款人")
     py.set_defaults(func=cmd_pay)

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import applicants, db, desk, exchange, photos
+from app.cli import applicants, db, desk, exchange, money, photos, province
 from app.cli.common import ChineseParser, close_databases
 from app.logs import log_hint, setup_logging
 from app.services.errors import ServiceError
@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_file_commands(add)  # check-db, backup, backups, restore
     photos.add_commands(add_plain)  # photo check|fix: no database
     desk.add_commands(add, common)  # review, status, calls, call, confirm, pay, statement …
+    province.add_commands(add, common)  # province send|check|import
+    money.add_commands(add, common)  # payment list|held|summary|accept|reject|refund
     exchange.add_commands(add, common)  # export summary|full|photos|forms|package, import
     return p
 

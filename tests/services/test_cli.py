@@ -50,7 +50,7 @@ def test_demo_list_show_check(capsys, dbfile):
     code, out, _ = run(capsys, "show", "1", "--db", dbfile, "--history")
     assert code == 0
     assert "报名序号 0001" in out and "应缴：" in out and "现场确认需带材料" in out
-    assert "修改记录" in out and "create" in out
+    assert "修改记录" in out and " 新建 " in out and "create" not in out, "actions in Chinese"
     code, out, _ = run(capsys, "check", "--db", dbfile, "--errors-only")
     assert code == 0 and "错误 0 个" in out
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from app.cli.parser import main
 from app.services.applicants import ApplicantService
 from app.services.database import open_database
+from tests.support.desk import reviewed
 from tests.support.people import applicant, id_number
 from tests.support.workbooks import CREDIT, county_sheet, person
 
@@ -31,9 +32,10 @@ def url(db_url: str) -> str:
     db = open_database(db_url)
     try:
         svc = ApplicantService(db, "张晓桐")
-        svc.create(applicant("张三", id_number=id_number(seq=11)))
-        svc.create(applicant("李四", registration_point="如皋市", id_number=person(12)))
-        svc.create(applicant("王五", id_number=id_number(seq=13)))
+        made = [svc.create(applicant("张三", id_number=id_number(seq=11))),
+                svc.create(applicant("李四", registration_point="如皋市", id_number=person(12))),
+                svc.create(applicant("王五", id_number=id_number(seq=13)))]
+        reviewed(db, *(r.id for r in made))  # the province's exports take 初审通过 and later
     finally:
         db.dispose()
     return db_url
@@ -63,8 +65,11 @@ def test_export_refusals(capsys, url, tmp_path):
                        "--point", "火星", "--db", url)
     assert code == 2 and "没有报名点「火星」" in err
     code, _, err = run(capsys, "export", "summary", "--out", str(tmp_path / "x.xlsx"),
-                       "--status", "已缴费", "--db", url)
+                       "--status", "已现场确认", "--db", url)
     assert code == 1 and "没有学员" in err
+    code, _, err = run(capsys, "export", "summary", "--out", str(tmp_path / "x.xlsx"),
+                       "--status", "已缴费", "--db", url)
+    assert code == 2 and "没有状态「已缴费」" in err and "缴费" in err
     assert not (tmp_path / "x.xlsx").exists()
     code, _, err = run(capsys, "export", "--db", url)
     assert code == 2 and "summary" in err
@@ -117,7 +122,7 @@ def test_update_and_skip_are_exclusive(capsys, tmp_path):
 def test_the_commands_run_as_a_program(tmp_path):
     db = tmp_path / "p.sqlite3"
     out = str(tmp_path / "s.xlsx")
-    for args in (["demo", "--count", "12"], ["export", "summary", "--out", out],
+    for args in (["demo", "--count", "12"], ["export", "summary", "--out", out, "--status", "全部"],
                  ["import", out, "--dry-run"]):
         proc = subprocess.run([sys.executable, "-m", "app", *args, "--db", str(db)],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
