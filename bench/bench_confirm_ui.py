@@ -35,7 +35,7 @@ from app.services.applicants import ApplicantService
 from app.services.confirmation import ConfirmationService, ConfirmKind
 from app.services.database import open_database
 from app.services.overview import OverviewService
-from ui.pages.confirm import ConfirmPage
+from ui.pages.confirm.page import ConfirmPage
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         from app.services.overview import OverviewService
         from app.services.payments import PaymentService
         from app.services.workflow import WorkflowService
-        from ui.pages.confirm import ConfirmPage
+        from ui.pages.confirm.page import ConfirmPage
         from ui.pages.exchange.page import ExchangePage
         from ui.pages.exchange.selection import list_selection
         from ui.pages.overview import OverviewPage
@@ -213,7 +213,8 @@ class MainWindow(QMainWindow):
         )
         self.exchange.sig_imported.connect(self._on_imported)
         review = ReviewPage(WorkflowService(db, who), CallService(db, who))
-        confirm = ConfirmPage(ConfirmationService(db, who), OverviewService(db))
+        confirm = ConfirmPage(ConfirmationService(db, who), OverviewService(db),
+                              calls=CallService(db, who))
         payments = PaymentPage(PaymentService(db, who))
         stats = StatsPage(OverviewService(db))
         self.desk_pages = {REVIEW: review, CONFIRM: confirm, PAYMENTS: payments, STATS: stats}

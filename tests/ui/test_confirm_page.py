@@ -18,7 +18,7 @@ from app.services.workflow import WorkflowService
 from db.engine import Database
 from tests.support.desk import add_photo, person
 from tests.ui.keys import type_text
-from ui.pages.confirm import ConfirmPage
+from ui.pages.confirm.page import ConfirmPage
 
 CLOCK = datetime(2021, 10, 16, 9, 0)
 DESK = "确认台1"
@@ -68,7 +68,7 @@ def test_a_queue_with_the_keyboard_only(qtbot: QtBot, page: ConfirmPage, db: Dat
     # 1. everything brought: scan + Enter, A, Enter
     enter_key(qtbot, page, id_of(db, complete))
     assert page.card is not None and page.card.applicant_id == complete
-    assert page.photo.pixmap() is not None
+    assert page.photo.applicant_id() == complete  # the photo box shows (and takes) theirs
     assert page.name_label.text().startswith("周全")
     press(qtbot, "a", Qt.Key.Key_Return)
     assert page.message_kind == "ok" and "已现场确认" in page.message.text()

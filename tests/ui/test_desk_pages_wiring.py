@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import CONFIRM, PAYMENTS, REVIEW, STATS, MainWindow
-from ui.pages.confirm import ConfirmPage
+from ui.pages.confirm.page import ConfirmPage
 from ui.pages.payments import PaymentPage
 from ui.pages.review import ReviewPage
 from ui.pages.stats import StatsPage

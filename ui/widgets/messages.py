@@ -77,3 +77,15 @@ def ask_multiline_text(parent: QWidget | None, title: str, label: str) -> str | 
 def exec_dialog(dialog: QDialog) -> int:
     """Run a modal dialog; its result code."""
     return dialog.exec()
+
+
+GO_ON = "仍然继续"
+GO_ON_HINT = "按 Enter「仍然继续」（会记下跳过的步骤和操作人），按 Esc 取消。"
+
+
+def go_on(parent: QWidget | None, title: str, text: str) -> bool:
+    """A step left out (a call nobody logged, the province's answer not typed in): say
+    what is missing; one key (Enter) goes on, Esc does not. Never a dead end."""
+    answer = ask(parent, title, f"{text}\n\n{GO_ON_HINT}", SB.Yes | SB.Cancel, SB.Yes,
+                 {SB.Yes: GO_ON, SB.Cancel: "取消"}, icon=QMessageBox.Icon.Warning)
+    return bool(answer == SB.Yes)

@@ -5,19 +5,22 @@ Enter bring up the card; 1–7 toggle the numbered items, A ticks every required
 Space toggles the focused one, Tab reaches the per-item notes (N jumps to the first), Enter
 confirms and Esc clears. After confirming, the outcome stays on screen in big letters and
 the box is empty and focused for the next person.
+
+The card is the whole desk: the electronic photo brought on the day goes into the photo
+box (a file, dropped or pasted), the phone call's result is logged on the call line, and
+a step not recorded (no call logged, the province's answer not typed in) asks once — one
+key goes on — instead of sending the person away. Payment and 现场确认 come in either
+order: money still owed is said, and chased by a call, never a reason to refuse.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPixmap, QShowEvent
+from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -27,18 +30,21 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.confirmation import ConfirmKind
 from app.services.errors import ServiceError
+from ui.pages.confirm.call_bar import CallBar
+from ui.pages.confirm.checklist import Row, fill_items
+from ui.widgets import messages
+from ui.widgets.photo_box import PhotoBox
 from ui.widgets.table import AMBER, GREEN, GREY, RED
 
 if TYPE_CHECKING:
+    from app.services.calls import CallService
     from app.services.confirmation import (
-        CardItem,
         ConfirmationCard,
         ConfirmationService,
         ConfirmOutcome,
@@ -48,8 +54,7 @@ if TYPE_CHECKING:
 
 BOX_PLACEHOLDER = "扫描或输入身份证号（也可输入报名序号、姓名），按回车"
 KEYS_HELP = ("数字键 1–7 勾选对应材料　A 全部必交材料已收　空格 勾选当前项　"
-             "Tab / N 填写备注　回车 确认　Esc 清空")
-PHOTO_W, PHOTO_H = 132, 176
+             "Tab / N 填写备注　回车 确认　Esc 清空　电子照片：点照片框选择文件、拖入或粘贴")
 
 _MESSAGE_STYLE = ("QLabel {{ color: white; background: {bg}; border-radius: 6px;"
                   " padding: 8px 12px; }}")
@@ -57,20 +62,6 @@ _MESSAGE_STYLE = ("QLabel {{ color: white; background: {bg}; border-radius: 6px;
 
 def _colour_of_balance(card: ConfirmationCard) -> str:
     return GREEN if card.balance.settled else RED
-
-
-@dataclass
-class _Row:
-    """One checklist line on the card."""
-
-    item: CardItem
-    number: int  # 1-based position in the notice's list (the key that toggles it)
-    check: QCheckBox | None
-    note: QLineEdit | None
-
-
-class _ItemCheck(QCheckBox):
-    """Space toggles (as any checkbox); Enter is left to the page (confirm)."""
 
 
 class ConfirmPage(QWidget):
@@ -83,12 +74,14 @@ class ConfirmPage(QWidget):
 
     def __init__(self, service: ConfirmationService,
                  overview: OverviewService | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 calls: CallService | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.overview = overview
+        self.calls = calls
         self.card: ConfirmationCard | None = None
-        self.rows: list[_Row] = []
+        self.rows: list[Row] = []
         self.confirmed_today = 0
         self._day = date.today()
         self.last_outcome: ConfirmOutcome | None = None
@@ -136,11 +129,10 @@ class ConfirmPage(QWidget):
         self.card_frame.setFrameShape(QFrame.Shape.StyledPanel)
         self.card_frame.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.card_frame.installEventFilter(self)
-        self.photo = QLabel("无照片")
+        # the photo brought on the day: chosen, dropped or pasted, checked and stored
+        self.photo = PhotoBox.for_service(service.applicants)
         self.photo.setObjectName("cardPhoto")
-        self.photo.setFixedSize(PHOTO_W, PHOTO_H)
-        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo.setStyleSheet("QLabel { border: 1px solid #bbb; background: #f4f4f4; }")
+        self.photo.sig_photo_changed.connect(self._photo_changed)
         self.name_label = QLabel()
         self.name_label.setObjectName("cardName")
         name_font = QFont(self.font())
@@ -163,6 +155,12 @@ class ConfirmPage(QWidget):
         self.blocker_label.setObjectName("cardBlocker")
         self.blocker_label.setWordWrap(True)
         self.blocker_label.setStyleSheet(f"color: {RED};")
+        self.skipped_label = QLabel()
+        self.skipped_label.setObjectName("cardSkipped")
+        self.skipped_label.setWordWrap(True)
+        self.skipped_label.setStyleSheet(f"color: {AMBER};")
+        self.call_bar = CallBar(calls)
+        self.call_bar.sig_logged.connect(self._call_logged)
 
         who = QVBoxLayout()
         who.addWidget(self.name_label)
@@ -170,6 +168,8 @@ class ConfirmPage(QWidget):
         who.addWidget(self.status_label)
         who.addWidget(self.balance_label)
         who.addWidget(self.blocker_label)
+        who.addWidget(self.skipped_label)
+        who.addWidget(self.call_bar)
         who.addStretch(1)
         head = QHBoxLayout()
         head.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
@@ -234,6 +234,9 @@ class ConfirmPage(QWidget):
     def set_operator(self, name: str) -> None:
         self.service.operator = name
         self.service.applicants.operator = name
+        if self.calls is not None:
+            self.calls.operator = name
+            self.calls.applicants.operator = name
 
     # ------------------------------------------------------------------ showing
     def showEvent(self, event: QShowEvent) -> None:
@@ -315,12 +318,11 @@ class ConfirmPage(QWidget):
     def show_card(self, applicant_id: int) -> None:
         try:
             card = self.service.card(applicant_id)
-            photo = self.service.photo(applicant_id) if card.has_photo else None
         except ServiceError as e:
             self._not_found(e.message)
             return
         self.card = card
-        self._fill_card(card, photo)
+        self._fill_card(card)
         self.card_frame.setEnabled(True)
         self.card_frame.show()
         if card.confirmed:
@@ -334,89 +336,47 @@ class ConfirmPage(QWidget):
             self.card_frame.setFocus()
         self.sig_card_shown.emit(applicant_id)
 
-    def _fill_card(self, card: ConfirmationCard, photo: bytes | None) -> None:
-        pix = QPixmap()
-        if photo and pix.loadFromData(photo) and not pix.isNull():
-            self.photo.setPixmap(pix.scaled(
-                PHOTO_W, PHOTO_H, Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation))
-        else:
-            self.photo.setPixmap(QPixmap())
-            self.photo.setText("无照片" if not card.has_photo else "照片无法显示")
+    def _fill_card(self, card: ConfirmationCard) -> None:
+        self.photo.set_applicant(card.applicant_id, card.has_photo)
+        self.call_bar.set_person(card.applicant_id)
         self.name_label.setText(f"{card.name}　<span style='font-size:small'>"
                                 f"{card.gender}</span>")
         self.info_label.setText(
             f"报名序号 <b>{card.serial_text}</b>　报名点 <b>{card.point_name or '未选'}</b>"
-            f"<br>身份证号 {card.id_number}<br>{card.enrolment_type.label}　{card.employer}")
+            f"<br>身份证号 {card.id_number}<br>{card.type_label}　{card.employer}")
         self.status_label.setText(f"状态：<b>{card.status.label}</b>")
         colour = _colour_of_balance(card)
         self.balance_label.setText(card.balance.text)
         self.balance_label.setStyleSheet(f"color: {colour};")
         self.blocker_label.setText(f"注意：{card.blocker}" if card.blocker else "")
         self.blocker_label.setVisible(bool(card.blocker))
-        self._fill_items(card)
+        self.skipped_label.setText(card.skipped_text)
+        self.skipped_label.setVisible(bool(card.skipped_text))
+        self.rows = fill_items(self.items_grid, card, self, self.card_frame)
 
-    def _fill_items(self, card: ConfirmationCard) -> None:
-        grid = self.items_grid
-        while grid.count():
-            taken = grid.takeAt(0)
-            w = taken.widget() if taken is not None else None
-            if w is not None:
-                w.hide()
-                w.deleteLater()
-        self.rows = []
-        for r, item in enumerate(card.items):
-            number = r + 1  # the notice's order: the same key for the same item, every card
-            if item.required:
-                num = QLabel(f"<b>{number}</b>")
-                num.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                num.setMinimumWidth(22)
-                check = _ItemCheck(item.title)
-                check.setObjectName(f"item_{item.key}")
-                check.setChecked(item.received)
-                check.setToolTip(item.detail)
-                check.installEventFilter(self)
-                check_font = QFont(check.font())
-                check_font.setPointSizeF(check.font().pointSizeF() * 1.15)
-                check.setFont(check_font)
-                note = QLineEdit(item.note)
-                note.setObjectName(f"note_{item.key}")
-                note.setPlaceholderText("备注（可不填）")
-                note.installEventFilter(self)
-                detail = QLabel(item.detail)
-                detail.setWordWrap(True)
-                detail.setStyleSheet(f"color: {GREY};")
-                detail.setSizePolicy(QSizePolicy.Policy.Preferred,
-                                     QSizePolicy.Policy.Minimum)
-                cell = QWidget()
-                cell_layout = QVBoxLayout(cell)
-                cell_layout.setContentsMargins(0, 0, 0, 0)
-                cell_layout.setSpacing(0)
-                cell_layout.addWidget(check)
-                if item.detail:
-                    cell_layout.addWidget(detail)
-                grid.addWidget(num, r, 0, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(cell, r, 1)
-                grid.addWidget(note, r, 2, Qt.AlignmentFlag.AlignTop)
-                self.rows.append(_Row(item, number, check, note))
-            else:
-                dash = QLabel(str(number))
-                dash.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                text = QLabel(f"{item.title}　<b>不需要</b>：{item.reason}")
-                text.setObjectName(f"item_{item.key}")
-                text.setWordWrap(True)
-                text.setStyleSheet(f"color: {GREY};")
-                dash.setStyleSheet(f"color: {GREY};")
-                grid.addWidget(dash, r, 0)
-                grid.addWidget(text, r, 1, 1, 2)
-                self.rows.append(_Row(item, number, None, None))
-        # Tab order: box → items (check, note, check, note ...) → box
-        chain: list[QWidget] = [self.card_frame]
-        for row in self.rows:
-            if row.check is not None and row.note is not None:
-                chain += [row.check, row.note]
-        for a, b in itertools.pairwise(chain):
-            QWidget.setTabOrder(a, b)
+    def _photo_changed(self, applicant_id: int) -> None:
+        """A photo was stored on the card: the card (and its photo line) shows it."""
+        if self.card is not None and self.card.applicant_id == applicant_id:
+            self.show_message(f"{self.card.name}：电子照片已保存（{self.photo.verdict_text()}）。",
+                              "ok")
+
+    def _call_logged(self, text: str) -> None:
+        if self.card is None:
+            return
+        ticks = self.ticks_and_notes()
+        self.show_card(self.card.applicant_id)
+        self._restore(ticks)
+        self.show_message(text, "ok")
+
+    def _restore(self, changed: tuple[dict[str, bool], dict[str, str]]) -> None:
+        """Put back ticks and notes made on the card before it was shown again."""
+        ticks, notes = changed
+        for row in self.numbered():
+            assert row.check is not None and row.note is not None
+            if row.item.key in ticks:
+                row.check.setChecked(ticks[row.item.key])
+            if row.item.key in notes:
+                row.note.setText(notes[row.item.key])
 
     def _set_items_enabled(self, enabled: bool) -> None:
         for row in self.rows:
@@ -430,7 +390,7 @@ class ConfirmPage(QWidget):
         self.card = None
         self.card_frame.hide()
 
-    def numbered(self) -> list[_Row]:
+    def numbered(self) -> list[Row]:
         return [r for r in self.rows if r.check is not None]
 
     # ------------------------------------------------------------------ keys
@@ -508,6 +468,14 @@ class ConfirmPage(QWidget):
         try:
             outcome = self.service.confirm(card.applicant_id, ticks, notes,
                                            expected_version=card.version)
+            if outcome.kind is ConfirmKind.STEPS_MISSING:
+                # the ticks are saved; one key goes on, recorded with who
+                if not messages.go_on(self, "现场确认", outcome.message):
+                    self.last_outcome = outcome
+                    self.show_card(card.applicant_id)
+                    self.show_message(outcome.message, "warn")
+                    return
+                outcome = self.service.confirm(card.applicant_id, {}, override=True)
         except ServiceError as e:
             self.show_message(e.message, "error")
             return
@@ -519,8 +487,8 @@ class ConfirmPage(QWidget):
         self.sig_confirmed.emit(outcome)
 
     def _show_outcome(self, outcome: ConfirmOutcome) -> None:
-        kind = {ConfirmKind.CONFIRMED: "ok", ConfirmKind.INCOMPLETE: "warn"}.get(
-            outcome.kind, "error")
+        kind = {ConfirmKind.CONFIRMED: "ok", ConfirmKind.INCOMPLETE: "warn",
+                ConfirmKind.STEPS_MISSING: "warn"}.get(outcome.kind, "error")
         text = outcome.message
         if outcome.kept:
             text += f"（另一台已勾选、保留：{'、'.join(outcome.kept)}）"
@@ -532,6 +500,7 @@ class ConfirmPage(QWidget):
     def clear(self) -> None:
         """Esc: forget the person on screen; the box is empty and focused."""
         self._hide_card()
+        self.photo.set_applicant(None)
         self.hits.hide()
         self.message.hide()
         self.message_kind = ""
