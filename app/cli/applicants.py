@@ -85,7 +85,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         v = getattr(d, f)
         if f == "enrolment_type":
             print(f"  {FIELD_LABELS[f]}：{d.enrolment_type.label_for(svc.campaign.year)}")
-        elif f != "serial_no" and f != "sits_exam" and v not in (None, ""):
+        elif f != "serial_no" and v not in (None, ""):
             print(f"  {FIELD_LABELS.get(f, f)}：{_fmt(v)}")
     fee = fee_due(d.enrolment_type, svc.campaign.fees)
     print(f"应缴：{fee.total} 元（培训费 {fee.training}，考试费 {fee.exam}；审核通过后缴纳）"

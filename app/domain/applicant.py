@@ -32,7 +32,6 @@ class ApplicantData:
     registration_point: str = ""  # 报名点 (附件1), not the employer
     registration_type: RegistrationType = RegistrationType.EMPLOYER
     enrolment_type: EnrolmentType = EnrolmentType.NEW
-    sits_exam: bool = True  # stored for old records; the enrolment type decides the fees
 
     # --- 附件2 registration form, in paper order
     name: str = ""
@@ -90,7 +89,6 @@ FIELD_LABELS: dict[str, str] = {
     "registration_point": "报名点",
     "registration_type": "报名方式",
     "enrolment_type": "学员类别",
-    "sits_exam": "参加考试",
     "name": "姓名",
     "gender": "性别",
     "ethnicity": "民族",

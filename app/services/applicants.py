@@ -155,6 +155,7 @@ class ApplicantService(ApplicantSearch):
     def _apply(self, row: Applicant, d: ApplicantData, problems: list[Problem]) -> None:
         for f in PLAIN_FIELDS:
             setattr(row, f, getattr(d, f))
+        row.sits_exam = d.enrolment_type.sits_exam  # kept in step for older programs
         row.id_number = d.id_number or None
         row.point_id = self._point_id(d.registration_point)
         row.extra_json = json.dumps(d.extra, ensure_ascii=False) if d.extra else ""

@@ -48,7 +48,7 @@ _CODE_FIELDS: dict[str, type[CodeEnum]] = {
 _YM_FIELDS = frozenset({"birth_ym", "graduation", "cert_date", "training_end"})
 _INT_FIELDS = frozenset({"credit_work_years", "professional_years", "score_knowledge",
                          "score_skill", "score_overall"})
-_BOOL_FIELDS = frozenset({"sits_exam", "party_or_military_school"})
+_BOOL_FIELDS = frozenset({"party_or_military_school"})
 _LOST_DIGITS_FIELDS = frozenset({"id_number", "employer_credit_code"})
 """18 characters: as an Excel number they lose digits, so a number there is refused."""
 TEXT_CELL_FIELDS = frozenset({"id_number", "employer_credit_code", "mobile", "phone",

@@ -73,8 +73,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 # When a sheet has no mobile column, its "联系电话" is the mobile (附件5 asks for 手机号码;
 # counties often head it 联系电话).
 _MOBILE_FALLBACK = ("联系电话", "联系方式", "电话", "电话号码")
+# 参加考试: a column of older full exports; the enrolment type (学员类别) says it now.
 _IGNORED_HEADERS = ("报名序号", *AUDIT_HEADERS, ROW_HEADER, REASON_HEADER, "问题", "照片",
-                    "错误", "提醒")
+                    "错误", "提醒", "参加考试")
 
 
 def _norm_header(value: object) -> str:

@@ -327,8 +327,8 @@ def test_two_desks_ticking_different_items_at_once_keep_both(db_url: str) -> Non
         db.dispose()
 
 
-def test_advance_helper_skips_paid_for_who_owes_nothing(db: Any) -> None:
-    aid = register(db, "听课", enrolment_type=EnrolmentType.RETAKE_AUDIT, sits_exam=False)
+def test_advance_helper_reaches_confirmed_for_who_owes_nothing(db: Any) -> None:
+    aid = register(db, "听课", enrolment_type=EnrolmentType.RETAKE_AUDIT)
     advance(db, aid, S.CONFIRMED)
     assert desk(db).card(aid).status is S.CONFIRMED
 

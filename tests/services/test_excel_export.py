@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.domain.applicant import FIELD_LABELS, ApplicantData
-from app.domain.codes import ApplicantStatus, Education, Gender
+from app.domain.codes import ApplicantStatus, Education, EnrolmentType, Gender
 from app.services.applicants import ApplicantService
 from app.services.database import open_database
 from app.services.errors import ServiceError
@@ -277,7 +277,8 @@ def test_full_export_has_every_field_with_text_cells(svc, tmp_path):
     assert row[col["姓名"]] == "张三" and row[col["性别"]] == "1 男"
     assert row[col["最高学历"]] == "2 大学本科" and row[col["民族"]] == "1 汉族"
     assert row[col["毕业时间"]] == "2012-07" and row[col["年月"]] == "1990-03"
-    assert row[col["报名方式"]] == "1 单位报名" and row[col["参加考试"]] == "是"
+    assert row[col["报名方式"]] == "1 单位报名" and row[col["学员类别"]] == "1 新学员"
+    assert "参加考试" not in col, "the enrolment type alone decides the fees"
     assert row[col["信用工作年限"]] == 5 and isinstance(row[col["专业工龄"]], int)
     assert row[col["报名点"]] == "崇川区" and row[col["状态"]] == "初审通过"
     assert row[col["其他信息"]] == '{"职务": "科员"}'
@@ -299,7 +300,7 @@ def test_full_export_round_trips_through_the_importer(svc, tmp_path):
     d.extra = {"职务": "科长", "备用电话": "0513-1234567"}
     d.cert_date = None
     d.score_knowledge = 88
-    d.sits_exam = False
+    d.enrolment_type = EnrolmentType.RESIT
     svc.update(rec.id, d, rec.version)
     before = {r.data.id_number: r.data for r in svc.records()}
     out = tmp_path / "full.xlsx"

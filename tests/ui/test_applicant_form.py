@@ -264,7 +264,6 @@ def test_whole_applicant_typed_with_the_keyboard_only(
         registration_point="如皋市",
         registration_type=RegistrationType.EMPLOYER,
         enrolment_type=EnrolmentType.NEW,
-        sits_exam=True,
         name="李明",
         gender=Gender.MALE,
         ethnicity=Ethnicity.HAN,
@@ -306,7 +305,6 @@ def test_whole_applicant_typed_with_the_keyboard_only(
 
 
 def test_tab_order_follows_the_paper_form(qtbot: QtBot, form: ApplicantForm) -> None:
-    form.office.enrolment_type.set_value(EnrolmentType.RETAKE_AUDIT)  # 参加考试 becomes reachable
     focus_on(qtbot, form.office.point)
     visited = [focused().objectName()]
     for _ in range(len(form.tab_chain()) - 5):
@@ -314,7 +312,7 @@ def test_tab_order_follows_the_paper_form(qtbot: QtBot, form: ApplicantForm) -> 
         visited.append(focused().objectName())
     # fmt: off
     assert visited == [
-        "registration_point", "registration_type", "enrolment_type", "sits_exam",
+        "registration_point", "registration_type", "enrolment_type",
         "name", "gender", "ethnicity", "id_number", "birth_ym", "political_status",
         "identity_category", "school", "credit_work_years", "education", "graduation",
         "major_relation", "major_name", "employer", "employer_nature", "address",
@@ -327,15 +325,21 @@ def test_tab_order_follows_the_paper_form(qtbot: QtBot, form: ApplicantForm) -> 
     # fmt: on
 
 
-def test_new_trainee_cannot_opt_out_of_the_exam(qtbot: QtBot, form: ApplicantForm) -> None:
-    assert not form.office.sits_exam.isEnabled() and form.office.sits_exam.isChecked()
-    focus_on(qtbot, form.office.enrolment_type)
+def test_the_enrolment_type_alone_decides_the_fees(qtbot: QtBot, form: ApplicantForm) -> None:
+    """Old behaviour: "2020未通过·听课" with a 参加考试 tick that decided the exam fee, and
+    a constant 2020 in the label. The notice: a 补考人 pays the exam (补考 remark), who
+    only attends pays nothing; last year is the campaign's year minus one."""
+    combo = form.office.enrolment_type
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "1 新学员", "2 2020年未通过·只听课", "3 2020年未通过·补考"]
+    assert form.office.fee_note.text() == "缴 3130 元（培训 2800 + 考试 330）（审核通过后）"
+    focus_on(qtbot, combo)
+    type_text(qtbot, "3")
+    assert form.data().enrolment_type is EnrolmentType.RESIT
+    assert form.office.fee_note.text() == "缴考试费 330 元，备注 南通+姓名+补考助理（审核通过后）"
     type_text(qtbot, "2")
-    assert form.office.sits_exam.isEnabled()
-    form.office.sits_exam.setChecked(False)
-    assert form.data().sits_exam is False
-    type_text(qtbot, "1")
-    assert not form.office.sits_exam.isEnabled() and form.data().sits_exam is True
+    assert form.office.fee_note.text() == "只听课，无需缴费"
+    assert not hasattr(form.office, "sits_exam")
 
 
 # ---------------------------------------------------------------- the ID number

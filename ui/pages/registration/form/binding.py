@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.codes import EnrolmentType, RegistrationType
+from app.domain.fees import fee_due
 from app.domain.idcard import IdInfo, check_id_number, normalize_id_number
 from app.domain.problems import Problem, error
 from app.domain.yearmonth import YearMonth
@@ -85,7 +86,6 @@ class FormBinding:
         o, s2 = self.office, self.sheet2
         o.point.currentTextChanged.connect(lambda _t: edited("registration_point"))
         o.point_edit().editingFinished.connect(self.normalise_point)
-        o.sits_exam.toggled.connect(lambda _b: edited("sits_exam"))
         self.notes.party_or_military_school.toggled.connect(
             lambda _b: edited("party_or_military_school")
         )
@@ -110,7 +110,6 @@ class FormBinding:
         d.registration_point = o.point.currentText().strip()
         d.registration_type = o.registration_type.value() or RegistrationType.EMPLOYER
         d.enrolment_type = o.enrolment_type.value() or EnrolmentType.NEW
-        d.sits_exam = o.sits_exam.isChecked()
         d.name = s2.name.text().strip()
         d.gender = s2.gender.value()
         d.ethnicity = s2.ethnicity.value()
@@ -163,7 +162,6 @@ class FormBinding:
         o.point.setEditText(d.registration_point)
         o.registration_type.set_value(d.registration_type)
         o.enrolment_type.set_value(d.enrolment_type)
-        o.sits_exam.setChecked(d.sits_exam)
         s2.name.setText(d.name)
         s2.gender.set_value(d.gender)
         s2.ethnicity.set_value(d.ethnicity)
@@ -237,12 +235,17 @@ class FormBinding:
         )
 
     def apply_enrolment_type(self, *_: object) -> None:
-        """Only 2020未通过·听课 may choose not to sit the exam."""
-        sits_exam = self.office.sits_exam
-        audit = self.office.enrolment_type.value() is EnrolmentType.RETAKE_AUDIT
-        sits_exam.setEnabled(audit)
-        if not audit and not self.filling and not sits_exam.isChecked():
-            sits_exam.setChecked(True)
+        """Say what the type means for money: the fees, and the remark's kind."""
+        kind = self.office.enrolment_type.value() or EnrolmentType.NEW
+        fees = self.service.campaign.fees
+        due = fee_due(kind, fees)
+        if kind is EnrolmentType.RESIT:
+            text = f"缴考试费 {due.total} 元，备注 南通+姓名+补考助理"
+        elif due.total:
+            text = f"缴 {due.total} 元（培训 {due.training} + 考试 {due.exam}）"
+        else:
+            text = "只听课，无需缴费"
+        self.office.fee_note.setText(text + "（审核通过后）" if due.total else text)
 
     def derive_info(self, text: str) -> IdInfo | None:
         number = normalize_id_number(text)

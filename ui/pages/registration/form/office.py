@@ -49,8 +49,18 @@ class OfficeStrip(QFrame):
         self.point.setMinimumWidth(170)
         self.registration_type = CodeCombo(RegistrationType, allow_blank=False)
         self.enrolment_type = CodeCombo(EnrolmentType, allow_blank=False)
-        self.sits_exam = QCheckBox("参加考试")
-        self.sits_exam.setToolTip("仅“2020未通过·听课”的学员可以选择不参加考试（不交考试费）")
+        year = service.campaign.year
+        for i in range(self.enrolment_type.count()):
+            member = self.enrolment_type.itemData(i)
+            if isinstance(member, EnrolmentType):  # last year written out: 2020年未通过·补考
+                self.enrolment_type.setItemText(i, f"{member.code} {member.label_for(year)}")
+        self.enrolment_type.setToolTip(
+            f"{year - 1}年度未通过的学员：参加补考的缴考试费（转账备注 南通+姓名+补考助理），"
+            "只听课的免费")
+        # what the type means for money, said beside it (the type alone decides the fees)
+        self.fee_note = QLabel()
+        self.fee_note.setObjectName("enrolmentFee")
+        self.fee_note.setStyleSheet("color: #667085;")
 
         title = QLabel("办公室填写")
         title.setStyleSheet("font-weight: bold; color: #344054;")
@@ -62,7 +72,7 @@ class OfficeStrip(QFrame):
         grid.addWidget(cells.cell("registration_type", self.registration_type), 0, 4)
         cells.add_label(grid, "学员类别", self.enrolment_type, 0, 5)
         grid.addWidget(cells.cell("enrolment_type", self.enrolment_type), 0, 6)
-        grid.addWidget(cells.cell("sits_exam", self.sits_exam), 0, 7)
+        grid.addWidget(self.fee_note, 0, 7)
         grid.setColumnStretch(2, 2)
         grid.setColumnStretch(8, 1)
 
@@ -72,7 +82,7 @@ class OfficeStrip(QFrame):
         return edit
 
     def tab_chain(self) -> list[QWidget]:
-        return [self.point, self.registration_type, self.enrolment_type, self.sits_exam]
+        return [self.point, self.registration_type, self.enrolment_type]
 
 
 class SummarySheet(QFrame):
