@@ -294,4 +294,26 @@ def test_history_dialog_rows(qtbot: QtBot, shanghai_time: None) -> None:
     assert rows[0] == ["2021-09-20 09:00:00", "张晓桐", "新建", "姓名：张三"]
     assert rows[1] == ["2021-09-20 10:30:00", "李四", "修改", "手机：13912345678 → 13812345678"]
     assert rows[2] == ["2021-09-21 11:00:00", "张晓桐", "删除", "删除原因：重复录入\n姓名：张三"]
-    assert rows[3][2] == "checked"  # an action this version does not know is shown as stored
+    assert rows[3][2] == "其他操作（checked）"  # an unknown code is said to be one
+
+
+def test_every_desk_action_reads_in_chinese(qtbot: QtBot, db: object) -> None:
+    """Old behaviour: "check", "not_ready", "call" appeared as codes in the dialog."""
+    from app.domain.codes import ApplicantStatus as S
+    from app.services.calls import CallService
+    from app.services.confirmation import ConfirmationService
+    from tests.support.desk import person
+
+    returned = person(db, "退回", S.RETURNED)  # type: ignore[arg-type]
+    ConfirmationService(db, "台1").confirm_all_required(returned)  # type: ignore[arg-type]
+    CallService(db, "电话").record_call(returned, "已接通")  # type: ignore[arg-type]
+    aid = person(db, "跳步", S.PROVINCE_CHECKED)  # type: ignore[arg-type]
+    ConfirmationService(db, "台1").confirm_all_required(aid, override=True)  # type: ignore[arg-type]
+    entries = [*ApplicantService(db, "x").history(returned),  # type: ignore[arg-type]
+               *ApplicantService(db, "x").history(aid)]  # type: ignore[arg-type]
+    dialog = HistoryDialog(entries, "两人")
+    qtbot.addWidget(dialog)
+    actions = {dialog.model.text(r, 2) for r in range(dialog.model.rowCount())}
+    assert {"现场确认：核对材料", "现场确认：暂未确认", "电话通知",
+            "状态变更（跳过步骤）"} <= actions
+    assert all(not a.isascii() for a in actions), actions

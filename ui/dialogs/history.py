@@ -21,23 +21,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.applicant import FIELD_LABELS
 from app.domain.codes import CodeEnum
+from app.domain.history_labels import action_label
 from app.domain.yearmonth import YearMonth
 
 if TYPE_CHECKING:
     from app.services.applicants import HistoryEntry
 
 _Index = QModelIndex | QPersistentModelIndex
-
-ACTION_LABELS: dict[str, str] = {
-    "create": "新建",
-    "update": "修改",
-    "delete": "删除",
-    "restore": "恢复",
-    "status": "状态变更",
-    "import": "导入",
-    "photo": "照片",
-}
-"""History actions in the office's words; unknown actions are shown as stored."""
 
 EMPTY = "（空）"
 
@@ -148,7 +138,7 @@ class HistoryModel(QAbstractTableModel):
         if column == self.COL_OPERATOR:
             return e.operator
         if column == self.COL_ACTION:
-            return ACTION_LABELS.get(e.action, e.action)
+            return action_label(e.action, e.entity)
         return self._with_note(e, summarize_changes(e.action, e.changes))
 
     def details(self, row: int) -> str:
