@@ -16,7 +16,7 @@ from app.domain.codes import ApplicantStatus as S
 from app.services.payments import PaymentService
 from db.engine import Database
 from tests.support.desk import person
-from ui.dialogs.payments import PaymentDialog
+from ui.dialogs.payments import HeldDialog, PaymentDialog
 from ui.pages.payments import PaymentPage
 from ui.widgets import files, messages
 
@@ -114,3 +114,38 @@ def test_import_statement_preview_choose_and_apply(
     assert [again.table.item(r, again.COL_CATEGORY).text() for r in range(2)] == [
         "已导入过", "已导入过"]
     again.close()
+
+
+def test_a_remark_naming_someone_else_is_held_then_accepted_with_a_reason(
+        qtbot: QtBot, page: PaymentPage, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old behaviour: 登记缴费 pre-filled the expected remark, and a remark naming someone
+    else (南通+谭燕+助理信用管理师 for 谭燕勇) was counted as 已缴清."""
+    aid = person(db, "谭燕勇", S.PHONED)
+    page.refresh()
+    page.select_id(aid)
+
+    def fill(dialog: QDialog) -> int:
+        assert isinstance(dialog, PaymentDialog) and dialog.remark.text() == ""
+        dialog.remark.setText("南通+谭燕+助理信用管理师")
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(messages, "exec_dialog", fill)
+    qtbot.mouseClick(page.record_button, Qt.MouseButton.LeftButton)
+    assert "待核对" in page.message.text() and "不是「谭燕勇」" in page.message.text()
+    state = page.model.data(page.model.index(0, page.model.COL_STATE))
+    assert state == "未缴费"
+    assert page.held_button.text() == "待核对（1）…"
+    assert page.totals_label.text() == PaymentService(db, "x").totals().text
+    assert "待核对 1 笔 3130 元（未计入）" in page.totals_label.text()
+
+    def decide(dialog: QDialog) -> int:
+        assert isinstance(dialog, HeldDialog) and dialog.table.rowCount() == 1
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        return int(QDialog.DialogCode.Accepted.value)
+
+    monkeypatch.setattr(messages, "exec_dialog", decide)
+    monkeypatch.setattr(messages, "ask_text", lambda parent, title, label: "已电话核实：其妹代转")
+    qtbot.mouseClick(page.held_button, Qt.MouseButton.LeftButton)
+    state = page.model.data(page.model.index(0, page.model.COL_STATE))
+    assert state == "已缴清" and page.held_button.text() == "待核对（0）…"
+    assert "已确认计入（财务：已电话核实：其妹代转）" in page.detail.text()

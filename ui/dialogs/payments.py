@@ -188,3 +188,86 @@ class StatementDialog(QDialog):
         self.report.setText(text)
         self.apply_button.setEnabled(False)
         self.sig_applied.emit(report)
+
+
+class HeldDialog(QDialog):
+    """待核对: payments not counted (the remark names someone else, or no one; not a bank
+    transfer; a returned person). Each is accepted or rejected with a written reason."""
+
+    COL_ID, COL_PERSON, COL_AMOUNT, COL_DATE, COL_REMARK, COL_WHY = range(6)
+    HEADERS = ("编号", "学员", "金额", "日期", "转账备注", "待核对原因")
+
+    sig_decided = Signal(str)
+    """A payment was accepted or rejected: the message to show."""
+
+    def __init__(self, service: PaymentService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle("待核对的缴费")
+        self.resize(1000, 420)
+        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table.setObjectName("heldTable")
+        self.table.setHorizontalHeaderLabels(list(self.HEADERS))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.accept_button = QPushButton("确认计入…")
+        self.accept_button.setObjectName("acceptHeldButton")
+        self.accept_button.clicked.connect(lambda: self.decide(True))
+        self.reject_button = QPushButton("不计入…")
+        self.reject_button.setObjectName("rejectHeldButton")
+        self.reject_button.clicked.connect(lambda: self.decide(False))
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        self.report = QLabel()
+        self.report.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.report, 1)
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("这些缴费暂不计入：核实银行流水（或电话问本人）后，确认计入或不计入，"
+                                "并写明理由。"))
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.ids: list[int] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        held = self.service.held()
+        self.ids = [h.entry.id for h in held]
+        self.table.setRowCount(len(held))
+        for r, h in enumerate(held):
+            e = h.entry
+            for c, text in enumerate((str(e.id), h.applicant.text, f"{e.amount_text} 元",
+                                      e.paid_on.isoformat(), e.remark or "（无）",
+                                      e.hold_reason)):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, c, item)
+        if held:
+            self.table.selectRow(0)
+        for b in (self.accept_button, self.reject_button):
+            b.setEnabled(bool(held))
+
+    def decide(self, count: bool) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.ids):
+            return
+        what = "确认计入" if count else "不计入"
+        reason = messages.ask_text(self, what, f"{what}的理由（如：已电话核实，是本人家属代缴）：")
+        if reason is None:
+            return
+        try:
+            act = self.service.accept_payment if count else self.service.reject_payment
+            result = act(self.ids[row], reason)
+        except ServiceError as e:
+            messages.warn(self, f"无法{what}", e.message)
+            return
+        self.report.setText(result.message)
+        self.sig_decided.emit(result.message)
+        self.refresh()

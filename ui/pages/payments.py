@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.balance import MoneyTotals
 from app.domain.money import yuan_text
 from app.services.errors import ServiceError
 from app.services.payments import METHODS
-from ui.dialogs.payments import PaymentDialog, StatementDialog
+from ui.dialogs.payments import HeldDialog, PaymentDialog, StatementDialog
 from ui.widgets import files, messages
 from ui.widgets.table import AMBER, GREEN, GREY, RED, RowsModel, rows_table
 from ui.widgets.workers import Task
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     )
 
 _STATE_COLOURS = {"unpaid": RED, "partial": AMBER, "paid": GREEN, "overpaid": AMBER,
-                  "nothing_due": GREY}
+                  "nothing_due": GREY, "not_yet_due": GREY, "paid_ahead": AMBER}
 STATEMENT_FILTER = "银行流水 (*.xlsx *.csv);;所有文件 (*)"
 
 
@@ -54,9 +55,9 @@ class PaymentModel(RowsModel):
 
     def text(self, b: ApplicantBrief, col: int) -> str:
         bal = b.balance
-        return (b.serial_text, b.name, b.point_name, b.enrolment_type.label, b.status.label,
+        return (b.serial_text, b.name, b.point_name, b.type_label, b.status.label,
                 yuan_text(bal.due_fen), yuan_text(bal.paid_fen), bal.state.label,
-                b.transfer_remark if bal.due_fen else "—")[col]
+                b.transfer_remark or "—")[col]
 
     def colour(self, b: ApplicantBrief, col: int) -> str | None:
         if col == self.COL_STATE:
@@ -79,6 +80,7 @@ class PaymentPage(QWidget):
         self.search.setPlaceholderText("筛选：姓名或报名序号")
         self.search.textChanged.connect(lambda _="": self._apply_filter())
         self.unpaid_only = QCheckBox("只显示未缴清")
+        self.unpaid_only.setToolTip("审核通过、仍欠费用的人（未审核通过的人暂不缴费）")
         self.unpaid_only.toggled.connect(lambda _=False: self._apply_filter())
         self.count_label = QLabel()
         self.record_button = QPushButton("登记缴费…")
@@ -87,6 +89,16 @@ class PaymentPage(QWidget):
         self.import_button = QPushButton("导入银行流水…")
         self.import_button.setObjectName("importStatementButton")
         self.import_button.clicked.connect(self.import_statement)
+        self.held_button = QPushButton("待核对…")
+        self.held_button.setObjectName("heldButton")
+        self.held_button.setToolTip("备注与规定不符等、暂不计入的缴费：核实后确认计入或不计入")
+        self.held_button.clicked.connect(self.open_held)
+        self.refund_button = QPushButton("登记退款…")
+        self.refund_button.setObjectName("refundButton")
+        self.refund_button.clicked.connect(self.record_refund)
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("moneyTotals")
+        self.totals_label.setWordWrap(True)
         self.remark_label = QLabel()
         self.remark_label.setObjectName("remarkLabel")
         self.remark_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -104,6 +116,7 @@ class PaymentPage(QWidget):
         self.message.setWordWrap(True)
         self.task: Task | None = None
         self.statement_dialog: StatementDialog | None = None
+        self.held_dialog: HeldDialog | None = None
         self._all: list[ApplicantBrief] = []
 
         top = QHBoxLayout()
@@ -111,7 +124,9 @@ class PaymentPage(QWidget):
         top.addWidget(self.unpaid_only)
         top.addWidget(self.count_label)
         top.addWidget(self.record_button)
+        top.addWidget(self.refund_button)
         top.addWidget(self.import_button)
+        top.addWidget(self.held_button)
         remark = QHBoxLayout()
         remark.addWidget(QLabel("转账备注："))
         remark.addWidget(self.remark_label)
@@ -120,6 +135,7 @@ class PaymentPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>缴费</h2>"))
         layout.addLayout(top)
+        layout.addWidget(self.totals_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(remark)
         layout.addWidget(self.detail)
@@ -136,6 +152,9 @@ class PaymentPage(QWidget):
 
     def refresh(self) -> None:
         self._all = list_briefs(self.service)
+        totals = MoneyTotals.of([b.balance for b in self._all])  # = 统计, `overview`
+        self.totals_label.setText(totals.text)
+        self.held_button.setText(f"待核对（{totals.pending_count}）…")
         self._apply_filter()
 
     def _apply_filter(self) -> None:
@@ -143,9 +162,9 @@ class PaymentPage(QWidget):
         text = self.search.text().strip()
         rows = [b for b in self._all
                 if (not text or text in b.name or text in b.serial_text)
-                and (not self.unpaid_only.isChecked() or not b.balance.settled)]
+                and (not self.unpaid_only.isChecked() or b.balance.owing)]
         self.model.set_rows(rows)
-        owing = sum(1 for b in self._all if not b.balance.settled)
+        owing = sum(1 for b in self._all if b.balance.owing)
         self.count_label.setText(f"共 {len(rows)} 人，未缴清 {owing} 人")
         if keep is not None:
             self.select_id(keep.id)
@@ -162,10 +181,11 @@ class PaymentPage(QWidget):
 
     def _show_selected(self) -> None:
         b = self.current()
-        has_remark = b is not None and b.balance.due_fen > 0
+        has_remark = b is not None and bool(b.transfer_remark)
         self.remark_label.setText(b.transfer_remark if b is not None and has_remark else "—")
         self.copy_button.setEnabled(has_remark)
         self.record_button.setEnabled(b is not None)
+        self.refund_button.setEnabled(b is not None and b.balance.paid_fen > 0)
         if b is None:
             self.detail.setText("")
             return
@@ -177,7 +197,7 @@ class PaymentPage(QWidget):
         lines = [f"{b.text}：{b.balance.text}"]
         lines += [f"　{e.paid_on} {e.amount_text} 元 {e.method}"
                   f"{'（银行流水）' if e.from_statement else ''} 备注「{e.remark}」 "
-                  f"登记人 {e.recorded_by}" for e in entries]
+                  f"登记人 {e.recorded_by}　<b>{e.state_text}</b>" for e in entries]
         self.detail.setText("<br>".join(lines))
 
     def copy_remark(self) -> None:
@@ -205,8 +225,41 @@ class PaymentPage(QWidget):
         if result.warnings:
             text += "　注意：" + "；".join(result.warnings)
         self.message.setText(text)
+        self.message.setStyleSheet(f"color: {AMBER};" if result.held else "")
         self.refresh()
         self.select_id(b.id)
+
+    def record_refund(self) -> None:
+        b = self.current()
+        if b is None:
+            return
+        amount = messages.ask_text(self, f"登记退款：{b.name}",
+                                   f"{b.balance.text}\n退款金额（元）：")
+        if not amount:
+            return
+        reason = messages.ask_text(self, f"登记退款：{b.name}",
+                                   "退款原因（如 多缴 330 元已原路退回）：")
+        if reason is None:
+            return
+        try:
+            result = self.service.record_refund(b.id, amount, self.service.today(), reason)
+        except ServiceError as e:
+            messages.warn(self, "无法登记退款", e.message)
+            return
+        self.message.setText(result.message)
+        self.refresh()
+        self.select_id(b.id)
+
+    def _held_decided(self, text: str) -> None:
+        self.message.setText(text)
+        self.refresh()
+
+    def open_held(self) -> None:
+        dialog = HeldDialog(self.service, self)
+        dialog.sig_decided.connect(self._held_decided)
+        self.held_dialog = dialog
+        messages.exec_dialog(dialog)
+        self.refresh()
 
     # ------------------------------------------------------------------ statements
     def import_statement(self) -> None:
