@@ -38,6 +38,11 @@ def test_numbers_match_a_known_dataset(qtbot: QtBot, db: Database) -> None:
                                         M.COL_PAID)] == ["3", "2", "1", "0"]
     assert [cell("如皋市", c) for c in (M.COL_REGISTERED, M.COL_PASSED, M.COL_CONFIRMED,
                                         M.COL_PAID)] == ["1", "1", "0", "1"]
+    assert [cell("崇川区", c) for c in (M.COL_SENT, M.COL_APPROVED, M.COL_OWING)] == [
+        "1", "1", "1"]
+    # one source of truth: the money line is the 缴费 page's
+    assert page.money_label.text() == "缴费：" + PaymentService(db, "x").totals().text
+    assert cell("全市合计", M.COL_PAID) == "1" and cell("全市合计", M.COL_OWING) == "2"
     assert cell("崇川区", M.COL_NDRC).startswith("✓ 甲")
     assert cell("如皋市", M.COL_NDRC) == "✗ 未报"
     assert cell("全市合计", M.COL_REGISTERED) == "4"

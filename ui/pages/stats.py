@@ -30,10 +30,13 @@ BAR_BEHIND, BAR_REACHED = "#ef9a9a", "#a5d6a7"
 
 
 class StatsModel(RowsModel):
-    (COL_POINT, COL_TARGET, COL_REGISTERED, COL_BAR, COL_PASSED, COL_CONFIRMED, COL_PAID,
-     COL_NDRC) = range(8)
-    HEADERS = ("报名点", "目标", "已报名", "完成情况", "初审通过", "现场确认", "已缴费",
-               "发改委人员")
+    """One row per point; 已缴清 counts, of the approved people who owe (应缴), those who
+    have paid it all — from the payments, the same figures as the 缴费 page."""
+
+    (COL_POINT, COL_TARGET, COL_REGISTERED, COL_BAR, COL_PASSED, COL_SENT, COL_APPROVED,
+     COL_CONFIRMED, COL_OWING, COL_PAID, COL_NDRC) = range(11)
+    HEADERS = ("报名点", "目标", "已报名", "完成情况", "初审通过", "已报省", "省核通过",
+               "现场确认", "应缴", "已缴清", "发改委人员")
 
     def text(self, p: PointStats, col: int) -> str:
         if col == self.COL_BAR:
@@ -44,13 +47,16 @@ class StatsModel(RowsModel):
                 return ""
             return "✓ " + "、".join(p.ndrc_names) if p.ndrc_sent else "✗ 未报"
         return (p.name, str(p.target) if p.target else "—", str(p.registered), "",
-                str(p.passed), str(p.confirmed), str(p.paid), "")[col]
+                str(p.passed), str(p.sent), str(p.approved), str(p.confirmed), str(p.owing),
+                str(p.paid), "")[col]
 
     def colour(self, p: PointStats, col: int) -> str | None:
         if col == self.COL_NDRC and p.ndrc_sent is not None:
             return GREEN if p.ndrc_sent else RED
         if col == self.COL_REGISTERED and p.behind:
             return RED
+        if col == self.COL_PAID and p.owing:
+            return GREEN if p.paid == p.owing else RED
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -104,12 +110,16 @@ class StatsPage(QWidget):
         self.deadline_label = QLabel()
         self.deadline_label.setObjectName("deadlines")
         self.deadline_label.setWordWrap(True)
+        self.money_label = QLabel()
+        self.money_label.setObjectName("moneyTotals")
+        self.money_label.setWordWrap(True)
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>统计</h2>"))
         layout.addWidget(self.class_label)
         layout.addWidget(self.deadline_label)
+        layout.addWidget(self.money_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
 
@@ -146,3 +156,4 @@ class StatsPage(QWidget):
             colour = RED if d.days_left is not None and d.days_left <= 3 else GREY
             parts.append(f"<span style='color:{colour}'>{d.text}</span>")
         self.deadline_label.setText("　".join(parts))
+        self.money_label.setText(f"缴费：{ov.money.text}")  # = the 缴费 page, `overview`
