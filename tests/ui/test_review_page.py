@@ -131,3 +131,25 @@ def test_call_list_records_outcomes(qtbot: QtBot, page: ReviewPage, db: Database
     qtbot.mouseClick(tab.wrong_button, Qt.MouseButton.LeftButton)
     entries = CallService(db, "x").calls(second)
     assert entries[-1].text == "号码错误：空号" and entries[-1].operator == "电话员"
+
+
+def test_a_call_before_the_provinces_answer_asks_once(qtbot: QtBot, page: ReviewPage,
+                                                      db: Database,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    aid = person(db, "先通知", S.SENT_TO_PROVINCE)
+    page.tabs.setCurrentWidget(page.call_tab)
+    show(qtbot, page)
+    tab = page.call_tab
+    assert tab.model.rowCount() == 0, "told once the province has answered"
+    tab.waiting_check.setChecked(True)
+    assert tab.model.rowCount() == 1
+    tab.select_id(aid)
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "go_on",
+                        lambda parent, title, text: asked.append(text) or False)
+    qtbot.mouseClick(tab.reached_button, Qt.MouseButton.LeftButton)
+    assert asked and "「省鉴定中心已核」" in asked[0]
+    assert WorkflowService(db, "x").applicants.get(aid).status is S.SENT_TO_PROVINCE
+    monkeypatch.setattr(messages, "go_on", lambda parent, title, text: True)
+    qtbot.mouseClick(tab.reached_button, Qt.MouseButton.LeftButton)
+    assert WorkflowService(db, "x").applicants.get(aid).status is S.PHONED

@@ -26,7 +26,7 @@ from app.domain.codes import ApplicantStatus
 from app.services.calls import CallOutcome
 from app.services.desk import local_time
 from app.services.errors import ServiceError
-from app.services.workflow import ReviewBlockedError
+from app.services.workflow import ReviewBlockedError, StepsMissingError
 from ui.dialogs import return_reasons
 from ui.widgets import messages
 from ui.widgets.table import AMBER, GREEN, RED, RowsModel, rows_table
@@ -253,6 +253,11 @@ class CallTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
         self.done_check = QCheckBox("也显示已接通的")
         self.done_check.toggled.connect(lambda _=False: self.refresh())
+        self.waiting_check = QCheckBox("也显示待省鉴定中心核查的")
+        self.waiting_check.setObjectName("waitingCheck")
+        self.waiting_check.setToolTip("通知书的顺序：省人社厅职业技能鉴定中心核查通过后再逐一电话告知；"
+                                      "省公司的结果还没登记时，可勾选后先通知（会询问一次）")
+        self.waiting_check.toggled.connect(lambda _=False: self.refresh())
         self.count_label = QLabel()
         self.script = QPlainTextEdit()
         self.script.setObjectName("callScript")
@@ -276,6 +281,7 @@ class CallTab(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.done_check)
+        top.addWidget(self.waiting_check)
         top.addStretch(1)
         top.addWidget(self.count_label)
         right = QWidget()
@@ -304,7 +310,8 @@ class CallTab(QWidget):
 
     def refresh(self) -> None:
         keep = self.current()
-        rows = self.calls.call_list(include_done=self.done_check.isChecked())
+        rows = self.calls.call_list(include_done=self.done_check.isChecked(),
+                                    include_waiting=self.waiting_check.isChecked())
         self.model.set_rows(rows)
         self.count_label.setText(f"待通知 {sum(1 for r in rows if not r.done)} 人")
         target = 0
@@ -348,7 +355,13 @@ class CallTab(QWidget):
                 return
             note = asked
         try:
-            result = self.calls.record_call(item.applicant_id, outcome, note)
+            try:
+                result = self.calls.record_call(item.applicant_id, outcome, note)
+            except StepsMissingError as e:  # a step left out: ask once, one key goes on
+                if not messages.go_on(self, "电话通知", e.message):
+                    return
+                result = self.calls.record_call(item.applicant_id, outcome, note,
+                                                override=True)
         except ServiceError as e:
             messages.warn(self, "无法记录通话", e.message)
             return
