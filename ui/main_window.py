@@ -38,11 +38,13 @@ OVERVIEW = "概览"
 REGISTRATION = "报名录入"
 PHOTOS = "照片检查"
 REVIEW = "初审与通知"
+PROVINCE = "报省与核查"
 CONFIRM = "现场确认"
 PAYMENTS = "缴费"
 STATS = "统计"
 EXCHANGE = "导出"
-TASKS: tuple[str, ...] = (REGISTRATION, REVIEW, CONFIRM, PHOTOS, PAYMENTS, STATS, EXCHANGE)
+TASKS: tuple[str, ...] = (REGISTRATION, REVIEW, PROVINCE, CONFIRM, PHOTOS, PAYMENTS, STATS,
+                          EXCHANGE)
 """The office's tasks, in the order the work happens (after 概览 in the navigation)."""
 
 _GEOMETRY_KEY = "main_window/geometry"
@@ -183,6 +185,7 @@ class MainWindow(QMainWindow):
         from app.services.confirmation import ConfirmationService
         from app.services.overview import OverviewService
         from app.services.payments import PaymentService
+        from app.services.province import ProvinceService
         from app.services.workflow import WorkflowService
         from ui.pages.confirm.page import ConfirmPage
         from ui.pages.exchange.page import ExchangePage
@@ -190,6 +193,7 @@ class MainWindow(QMainWindow):
         from ui.pages.overview import OverviewPage
         from ui.pages.payments import PaymentPage
         from ui.pages.photos.page import PhotoPage
+        from ui.pages.province import ProvincePage
         from ui.pages.registration.page import RegistrationPage
         from ui.pages.review import ReviewPage
         from ui.pages.stats import StatsPage
@@ -213,12 +217,14 @@ class MainWindow(QMainWindow):
         )
         self.exchange.sig_imported.connect(self._on_imported)
         review = ReviewPage(WorkflowService(db, who), CallService(db, who))
+        province = ProvincePage(ProvinceService(db, who))
         confirm = ConfirmPage(ConfirmationService(db, who), OverviewService(db),
                               calls=CallService(db, who))
         payments = PaymentPage(PaymentService(db, who))
         stats = StatsPage(OverviewService(db))
-        self.desk_pages = {REVIEW: review, CONFIRM: confirm, PAYMENTS: payments, STATS: stats}
-        self._operator_pages = [review, confirm, payments]
+        self.desk_pages = {REVIEW: review, PROVINCE: province, CONFIRM: confirm,
+                           PAYMENTS: payments, STATS: stats}
+        self._operator_pages = [review, province, confirm, payments]
 
         by_name: dict[str, QWidget] = {
             OVERVIEW: self.overview,

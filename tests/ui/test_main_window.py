@@ -32,6 +32,7 @@ from ui.pages.exchange.page import ExchangePage
 from ui.pages.overview import PointsTableModel
 from ui.pages.payments import PaymentPage
 from ui.pages.photos.page import PhotoPage
+from ui.pages.province import ProvincePage
 from ui.pages.registration.page import RegistrationPage
 from ui.pages.review import ReviewPage
 from ui.pages.stats import StatsPage
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from app.services.startup import StartupInfo as RealStartupInfo
 
 TITLE = "ClassDesk 信用管理师培训报名台 — 2021年度助理信用管理师 南通班"
-NAV = ["概览", "报名录入", "初审与通知", "现场确认", "照片检查", "缴费", "统计", "导出"]
+NAV = ["概览", "报名录入", "初审与通知", "报省与核查", "现场确认", "照片检查", "缴费", "统计",
+       "导出"]
 
 
 @pytest.fixture
@@ -67,7 +69,8 @@ def test_navigation_lists_overview_and_the_seven_tasks(window: MainWindow) -> No
 
 def test_each_task_opens_its_page(window: MainWindow, qtbot: QtBot) -> None:
     kinds = {
-        "报名录入": RegistrationPage, "初审与通知": ReviewPage, "现场确认": ConfirmPage,
+        "报名录入": RegistrationPage, "初审与通知": ReviewPage, "报省与核查": ProvincePage,
+        "现场确认": ConfirmPage,
         "照片检查": PhotoPage, "缴费": PaymentPage, "统计": StatsPage, "导出": ExchangePage,
     }
     for row, task in enumerate(NAV[1:], start=1):
