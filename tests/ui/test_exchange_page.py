@@ -20,9 +20,11 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.codes import ApplicantStatus
+from app.domain.flow import FOR_PROVINCE
 from app.services import excel_export, package
 from app.services.applicants import ApplicantService
 from app.services.package import PackageResult
+from tests.support.desk import reviewed
 from tests.support.people import applicant, id_number
 from tests.support.workbooks import county_sheet
 from ui.pages.exchange.page import ExchangePage
@@ -48,7 +50,9 @@ def add_people(svc: ApplicantService) -> dict[str, int]:
         applicant("赵四", id_number=id_number("320602", date(1988, 8, 8), seq=55),
                   registration_point="如皋市"),
     ]
-    return {p.name: svc.create(p).id for p in people}
+    ids = {p.name: svc.create(p).id for p in people}
+    reviewed(svc.db, *ids.values())  # the province's exports take 初审通过 and later
+    return ids
 
 
 @pytest.fixture
@@ -175,7 +179,8 @@ def test_point_and_status_on_the_page_narrow_the_export(
 
     # A status nobody has: the service's Chinese message, no file, no traceback.
     status = page.export_panel.status_combo
-    status.setCurrentIndex(status.findData(ApplicantStatus.PAID))
+    assert status.findData(ApplicantStatus.PAID) == -1, "paid or not: the payments say"
+    status.setCurrentIndex(status.findData(ApplicantStatus.CONFIRMED))
     assert "共 <b>0</b> 人" in page.export_panel.selection_label.text()
     empty = tmp_path / "empty.xlsx"
     save_to(monkeypatch, empty)
@@ -306,7 +311,8 @@ def test_the_package_takes_what_it_can_narrow_by_and_says_what_it_cannot(
     points.setCurrentIndex(points.findText("如皋市"))
     page.export_panel.export_package()
     settle(qtbot, page)
-    assert calls == [{"point_id": points.currentData(), "status": None}]
+    # by default what goes to the province: 初审通过 and every later step
+    assert calls == [{"point_id": points.currentData(), "status": FOR_PROVINCE}]
     result = page.export_panel.export_result
     assert result.text().startswith("已生成报省材料包：") and "注意" not in result.text()
     assert "照片 3 张" in result.toolTip()
@@ -395,6 +401,10 @@ def test_a_county_sheet_is_previewed_chosen_and_imported(
     assert svc.count() == 5
     assert imported == [5]
     assert page.import_panel.import_result.text().startswith("已导入：新增 1 人，更新 1 人")
+    # the county's batch is 县区已审 (its 材料完整性审查); 张三丰, past it, keeps his step
+    assert "1 人标记为「县区已审」" in page.import_panel.import_result.text()
+    assert new.status is ApplicantStatus.COUNTY_CHECKED
+    assert zsf.status is ApplicantStatus.REVIEW_PASSED
     # written once: read the file again to redo
     assert not page.import_panel.apply_button.isEnabled()
     assert not m.flags(idx) & Qt.ItemFlag.ItemIsUserCheckable
@@ -561,12 +571,43 @@ def test_photo_pack_forms_and_package_from_the_page(
     monkeypatch.setattr(files, "choose_folder", lambda *_a: str(out_dir))
     opened: list[Path] = []
     monkeypatch.setattr(files, "open_folder", lambda p: opened.append(p) or True)
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm",
+                        lambda parent, title, text, yes, **kw: asked.append(text) or True)
     qtbot.mouseClick(page.export_panel.package_button, Qt.MouseButton.LeftButton)
     settle(qtbot, page)
     text = exports.export_result.text()
     assert text.startswith("已生成报省材料包："), text
+    # the package's people are marked 已报省公司 after a question that says how many
+    # (old behaviour: making the package marked nobody as sent)
+    assert asked and asked[0].startswith("将 2 人标记为「已报省公司」。")
+    assert "已报省公司：已更改 2 人" in text
     made = [p for p in out_dir.iterdir() if p.is_dir()]
     assert len(made) == 1 and "20210920" in made[0].name
     assert "2 人" in page.export_panel.export_result.toolTip()
     qtbot.mouseClick(page.export_panel.open_button, Qt.MouseButton.LeftButton)
     assert opened == [made[0]]
+
+
+def test_blank_templates_and_forms_for_the_counties(
+    qtbot: QtBot, page: ExchangePage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "发县区"
+    folder.mkdir()
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(folder))
+    qtbot.mouseClick(page.export_panel.template_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert len(list(folder.iterdir())) == 22, "one blank 附件5 per registration point"
+    points = page.export_panel.point_combo
+    points.setCurrentIndex(points.findText("如东县"))
+    one = tmp_path / "如东"
+    one.mkdir()
+    monkeypatch.setattr(files, "choose_folder", lambda *_a: str(one))
+    qtbot.mouseClick(page.export_panel.template_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert [p.name for p in one.iterdir()] == ["附件5_报名汇总表_如东县_空白.xlsx"]
+    pdf = tmp_path / "空白.pdf"
+    save_to(monkeypatch, pdf)
+    qtbot.mouseClick(page.export_panel.blank_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+    assert pdf.read_bytes().startswith(b"%PDF")

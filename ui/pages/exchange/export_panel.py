@@ -1,6 +1,9 @@
-"""导出: which applicants (all, the 报名录入 list's filters, one point; a status), and the five
-exports to the province — 附件5, full data, photo pack, forms PDF, the package — each off
-the UI thread with progress and 取消, and its result line with a folder to open."""
+"""导出: which applicants (all, the 报名录入 list's filters, one point; a status, or a step
+and every later one — by default 初审通过 and later, what goes to the province), and the
+exports — 附件5, full data, photo pack, forms PDF, the package (whose people are then
+marked 已报省公司 after a question) — each off the UI thread with progress and 取消, and
+its result line with a folder to open; and for the counties, the blank 附件5 and blank
+forms."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -24,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import ApplicantStatus
+from app.domain.flow import StatusFilter, StatusSelector
 from app.services.errors import ServiceError
+from app.services.province import ProvinceService
 from ui.pages.exchange.jobs import Cancel, JobRunner, Progress
 from ui.pages.exchange.progress import ProgressRow, result_label, set_state
 from ui.pages.exchange.results import (
@@ -110,8 +116,18 @@ class ExportPanel(QGroupBox):
         self.status_combo.setObjectName("exportStatus")
         self.status_combo.addItem("全部", None)
         for status in ApplicantStatus:
-            self.status_combo.addItem(status.label, status)
+            if status is not ApplicantStatus.PAID:  # paid or not: the payments say
+                self.status_combo.addItem(status.label, status)
         self.status_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # what goes to the province: 初审通过 and every later step, never returned or
+        # unreviewed people
+        self.status_combo.setCurrentIndex(self.status_combo.findData(
+            ApplicantStatus.REVIEW_PASSED))
+        self.later_check = QCheckBox("及以后的步骤")
+        self.later_check.setObjectName("exportAndLater")
+        self.later_check.setToolTip("这一步及以后的各步（如 初审通过及以后：已报省公司、"
+                                    "已电话通知、已现场确认…）；不勾选则只要这一个状态")
+        self.later_check.setChecked(True)
 
         self.selection_label = QLabel()
         self.selection_label.setObjectName("selectionLabel")
@@ -127,6 +143,7 @@ class ExportPanel(QGroupBox):
         self.status_caption = QLabel("状态：")
         status_line = QHBoxLayout()
         status_line.addWidget(self.status_combo)
+        status_line.addWidget(self.later_check)
         status_line.addSpacing(12)
         status_line.addWidget(self.selection_label, 1)
 
@@ -156,6 +173,15 @@ class ExportPanel(QGroupBox):
         self.package_button = QPushButton("报省材料包…")
         self.package_button.setObjectName("exportPackage")
         self.package_button.setToolTip("汇总表、照片包、报名表PDF和清单，放在一个文件夹里")
+        self.template_button = QPushButton("空白汇总表（发县区）…")
+        self.template_button.setObjectName("exportTemplate")
+        self.template_button.setToolTip("每个报名点一个空白附件5（选了报名点则只那一个）："
+                                        "身份证号等为文本格式，性别、学历可下拉选择")
+        self.blank_button = QPushButton("空白报名表…")
+        self.blank_button.setObjectName("exportBlankForms")
+        self.blank_button.setToolTip("空白的附件2（背面为报考信息说明）和附件4，双面打印")
+        self.template_button.clicked.connect(self.export_template)
+        self.blank_button.clicked.connect(self.export_blank_forms)
         self.summary_button.clicked.connect(self.export_summary)
         self.full_button.clicked.connect(self.export_full)
         self.forms_button.clicked.connect(self.export_forms)
@@ -172,6 +198,10 @@ class ExportPanel(QGroupBox):
                        self.package_button):
             others.addWidget(button)
         others.addStretch(1)
+        counties = QHBoxLayout()
+        counties.addWidget(self.template_button)
+        counties.addWidget(self.blank_button)
+        counties.addStretch(1)
 
         self.export_progress = ProgressRow("exportProgress")
         self.export_progress.cancel_button.clicked.connect(self.jobs.cancel)
@@ -189,17 +219,19 @@ class ExportPanel(QGroupBox):
         lines: tuple[tuple[QLabel, QHBoxLayout], ...] = (
             (QLabel("范围："), scope), (self.status_caption, status_line),
             (QLabel("报省公司："), summary), (QLabel("其他："), others),
+            (QLabel("发县区："), counties),
         )
         for row, (caption, line) in enumerate(lines):
             grid.addWidget(caption, row, 0)
             grid.addLayout(line, row, 1)
-        grid.addWidget(self.export_progress, 4, 0, 1, 2)
-        grid.addLayout(result, 5, 0, 1, 2)
+        grid.addWidget(self.export_progress, 5, 0, 1, 2)
+        grid.addLayout(result, 6, 0, 1, 2)
 
         for radio in (self.scope_all, self.scope_list, self.scope_point):
             radio.toggled.connect(self.update_selection)
         self.point_combo.currentIndexChanged.connect(self._on_point_combo)
         self.status_combo.currentIndexChanged.connect(self.update_selection)
+        self.later_check.toggled.connect(self.update_selection)
         self.jobs.sig_busy_changed.connect(self.update_buttons)
         self.update_selection()
         self.update_buttons()
@@ -209,10 +241,17 @@ class ExportPanel(QGroupBox):
         """The applicants the exports take, as chosen on this page."""
         if self.scope_list.isChecked() and self._list_selection is not None:
             return self._list_selection()
-        status = self.status_combo.currentData()
+        status = self.status_choice()
         if self.scope_point.isChecked():
             return Selection(point_id=self.point_combo.currentData(), status=status)
         return Selection(status=status)
+
+    def status_choice(self) -> StatusSelector | None:
+        """全部 (None), one status, or that step and every later one."""
+        status: ApplicantStatus | None = self.status_combo.currentData()
+        if status is None or not self.later_check.isChecked():
+            return status
+        return StatusFilter(status, and_later=True)
 
     def _on_point_combo(self) -> None:
         if not self.scope_point.isChecked():
@@ -224,6 +263,7 @@ class ExportPanel(QGroupBox):
         """Say which applicants the exports take now, and how many they are."""
         from_list = self.scope_list.isChecked()
         self.status_combo.setEnabled(not from_list)
+        self.later_check.setEnabled(not from_list and self.status_combo.currentData() is not None)
         self.status_caption.setEnabled(not from_list)
         sel = self.selection()
         text = sel.describe(self._points)
@@ -244,7 +284,8 @@ class ExportPanel(QGroupBox):
     def update_buttons(self, *_: object) -> None:
         idle = not self.jobs.is_busy()
         for b in (self.summary_button, self.full_button, self.photos_button,
-                  self.forms_button, self.package_button):
+                  self.forms_button, self.package_button, self.template_button,
+                  self.blank_button):
             b.setEnabled(idle)
 
     # ------------------------------------------------------------------ exports
@@ -332,10 +373,67 @@ class ExportPanel(QGroupBox):
                                   progress=progress, cancel=cancel)
 
         self._run_export("正在生成报省材料包", work, describe_package,
-                         sel.unused_by(PACKAGE_TAKE))
+                         sel.unused_by(PACKAGE_TAKE), then=self.offer_mark_sent)
+
+    def offer_mark_sent(self, result: PackageResult) -> None:
+        """The package is made: its people become 已报省公司 once the person says so (the
+        question says how many)."""
+        province = ProvinceService(self.service.db, self.service.operator,
+                                   self.service.campaign_id)
+        try:
+            plan = province.send_plan(result.applicant_ids)
+            if not (plan.to_mark or plan.missing or plan.later):
+                return
+            if not messages.confirm(self, "报省材料包已生成",
+                                    f"{plan.question}\n材料报出后再标记；也可以以后在「报省与核查」"
+                                    "中标记。", "现在标记"):
+                return
+            marked = province.mark_sent(result.applicant_ids)
+            if marked.needs_override:
+                missing = "；".join(why for _, why in marked.needs_override[:5])
+                if not messages.go_on(self, "标记已报省公司", missing):
+                    return
+                marked = province.mark_sent(result.applicant_ids, override=True)
+        except ServiceError as e:
+            messages.warn(self, "无法标记已报省公司", e.message)
+            return
+        line = self.export_result.text() + f"　已报省公司：{marked.message}"
+        set_state(self.export_result, line, "ok")
+
+    def export_template(self) -> None:
+        out = self.targets.ask_folder(self, "选择存放空白汇总表的文件夹")
+        if out is None:
+            return
+        point = self.point_combo.currentText() if self.scope_point.isChecked() else None
+        svc = self.service
+
+        def work(progress: Progress, cancel: Cancel) -> ExportResult:
+            from app.services.county_template import export_template, export_templates
+            from app.services.excel_export import ExportResult
+
+            if point:
+                path = export_template(svc, out, point)
+                return ExportResult((path,), 0, ((point, 0),))
+            return export_templates(svc, out)
+
+        self._run_export("正在生成空白汇总表", work, describe_files)
+
+    def export_blank_forms(self) -> None:
+        out = self.targets.ask_save(self, "保存空白报名表", "空白报名表.pdf", PDF_FILTER, ".pdf")
+        if out is None:
+            return
+        svc = self.service
+
+        def work(progress: Progress, cancel: Cancel) -> ExportResult:
+            from app.services.printing import export_blank_forms
+
+            return export_blank_forms(svc, out, copies=1)
+
+        self._run_export("正在生成空白报名表", work, describe_files)
 
     def _run_export(self, text: str, work: Callable[[Progress, Cancel], R],
-                    describe: Callable[[R], Described], dropped: Sequence[str] = ()) -> None:
+                    describe: Callable[[R], Described], dropped: Sequence[str] = (),
+                    then: Callable[[R], None] | None = None) -> None:
         self.open_button.hide()
         set_state(self.export_result, "", "idle")
 
@@ -347,6 +445,8 @@ class ExportPanel(QGroupBox):
             self.export_result.setToolTip(tip)
             self._open_target = folder
             self.open_button.setVisible(folder is not None)
+            if then is not None:
+                then(result)
 
         def failed(exc: BaseException) -> None:
             self.export_result.setToolTip("")

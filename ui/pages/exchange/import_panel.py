@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -63,6 +64,8 @@ class ImportPanel(QGroupBox):
         self.targets = targets
         self.preview: ImportPreview | None = None
         self._applied = False
+        # who the last import marked 县区已审 (set by the import's work, read when it ends)
+        self.county_checked: tuple[int, ...] = ()
         self._notes = ""
 
         self.choose_button = QPushButton("选择文件…")
@@ -125,10 +128,16 @@ class ImportPanel(QGroupBox):
         self.apply_button.setObjectName("applyImport")
         self.apply_button.setToolTip("新增勾选的行、更新选择“更新”的行：全部成功，或一行也不写")
         self.apply_button.clicked.connect(self.apply_import)
+        self.county_check = QCheckBox("导入后标记为「县区已审」")
+        self.county_check.setObjectName("markCountyChecked")
+        self.county_check.setToolTip("县（市、区）、部门报来的表：他们已做材料完整性审查"
+                                     "（通知 §八.1）；导入的学员从「已报名」改为「县区已审」")
+        self.county_check.setChecked(True)
         actions = QHBoxLayout()
         actions.addWidget(self.update_all_button)
         actions.addWidget(self.skip_all_button)
         actions.addStretch(1)
+        actions.addWidget(self.county_check)
         actions.addWidget(self.save_errors_button)
         actions.addWidget(self.apply_button)
 
@@ -248,12 +257,18 @@ class ImportPanel(QGroupBox):
             return
         choices = self.model.choices()
         svc = self.service
+        county = self.county_check.isChecked()
 
         def work(progress: Progress, cancel: Cancel) -> ImportResult:
             from app.services.excel_import import apply_import
+            from app.services.workflow import WorkflowService
 
-            return apply_import(svc, preview, choices=choices,  # type: ignore[arg-type]
-                                default="skip", progress=progress, cancel=cancel)
+            result = apply_import(svc, preview, choices=choices,  # type: ignore[arg-type]
+                                  default="skip", progress=progress, cancel=cancel)
+            if county and (result.created or result.updated):
+                self.county_checked = WorkflowService(svc.db, svc.operator).mark_county_checked(
+                    [*result.created, *result.updated]).changed
+            return result
 
         def failed(exc: BaseException) -> None:
             text = error_text(exc)
@@ -274,6 +289,9 @@ class ImportPanel(QGroupBox):
         if result.unchanged:
             parts.append(f"{result.unchanged} 人无变化")
         text = "，".join(parts) + "。"
+        if self.county_checked:
+            text += f"{len(self.county_checked)} 人标记为「县区已审」。"
+            self.county_checked = ()
         if result.refused:
             text += f"{result.refused} 行有错误未导入，可按「保存错误行…」生成退回表。"
         set_state(self.import_result, text, "ok")

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QLineEdit
 
-from app.domain.codes import ApplicantStatus
+from app.domain.flow import StatusSelector
 
 FILTER_LABELS = {"point_id": "报名点", "status": "状态", "query": "搜索条件",
                  "has_problems": "只看有问题的"}
@@ -20,7 +20,7 @@ class Selection:
     """Which applicants an export takes: the arguments of ApplicantService.search."""
 
     point_id: int | None = None
-    status: ApplicantStatus | None = None
+    status: StatusSelector | None = None  # one status, or a step and every later one
     query: str = ""
     has_problems: bool | None = None
 
