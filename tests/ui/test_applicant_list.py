@@ -166,6 +166,13 @@ def test_filters_combine_with_each_other_and_the_search(
     _set_status(svc, record.id, ApplicantStatus.COUNTY_CHECKED)
     widget.status_combo.setCurrentIndex(widget.status_combo.findText("县区已审"))
     assert names(widget) == ["赵四"]
+    # a step and every later one, as well as one status exactly
+    _set_status(svc, desk.ids["张三丰"], ApplicantStatus.PHONED)
+    widget.status_combo.setCurrentIndex(widget.status_combo.findText("初审通过及以后"))
+    assert names(widget) == ["张三丰"]
+    widget.status_combo.setCurrentIndex(widget.status_combo.findText("初审通过"))
+    assert names(widget) == []
+    assert widget.status_combo.findText("已缴费") == -1, "paid or not: the payments say"
     widget.point_combo.setCurrentIndex(0)
     widget.status_combo.setCurrentIndex(0)
     assert widget.status_combo.itemText(0) == "状态：全部"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import ApplicantStatus
+from app.domain.flow import StatusFilter
 from app.services.errors import ServiceError
 from ui.pages.registration.list_model import ApplicantSortProxy, ApplicantTableModel
 
@@ -93,10 +94,15 @@ class ApplicantListWidget(QWidget):
         self.point_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("statusFilter")
-        self.status_combo.setToolTip("只看一种状态")
+        self.status_combo.setToolTip("只看一种状态，或某一步及以后的各步")
         self.status_combo.addItem(f"状态：{ALL}", None)
         for status in ApplicantStatus:
-            self.status_combo.addItem(status.label, status)
+            if status is not ApplicantStatus.PAID:  # paid or not: the payments say
+                self.status_combo.addItem(status.label, status)
+        for step in (ApplicantStatus.REVIEW_PASSED, ApplicantStatus.SENT_TO_PROVINCE,
+                     ApplicantStatus.PROVINCE_CHECKED, ApplicantStatus.PHONED):
+            later = StatusFilter(step, and_later=True)
+            self.status_combo.addItem(later.label, later)
         self.problems_check = QCheckBox("只看有问题的")
         self.problems_check.setObjectName("problemsFilter")
 
