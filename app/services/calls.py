@@ -227,7 +227,9 @@ class CallService(DeskService):
               balance: Balance) -> CallItem:
         data = self._data(row)
         bring = tuple(i for i in materials_checklist(data) if i.required)
-        remark = transfer_remark(data.name, data.enrolment_type) if balance.fee.total else ""
+        # the remark is told to who will pay: not to a person returned or turned down
+        remark = (transfer_remark(data.name, data.enrolment_type)
+                  if balance.fee.total and row.status not in _REFUSALS else "")
         status = row.status
         if task.topic is CallTopic.FOLLOWUP:
             result = task.note

@@ -446,16 +446,21 @@ class ConfirmationService(DeskService):
             change = self._move(s, row, ApplicantStatus.CONFIRMED, "现场确认：必交材料齐全",
                                 override=override)
             balance = self._balance(s, row)
-            money = ""
+            after = ""
             if balance.owing:
-                money = f"尚未缴清（{balance.text}），已列入待通知名单催缴。"
+                after = f"尚未缴清（{balance.text}），已列入待通知名单催缴。"
                 self._queue_call(s, applicant_id, CallTopic.PAYMENT,
                                  f"已现场确认，{balance.text}", at=now)
+            photo = s.scalar(select(ApplicantPhoto.passed)
+                             .where(ApplicantPhoto.applicant_id == applicant_id))
+            if not photo:  # the province's photo pack needs it: said, never refused
+                after += ("注意：还没有合格的电子照片，请收取（放入照片框）后再报省公司。"
+                          if photo is None else "注意：电子照片不合格，请修复或重新收取。")
             s.flush()
             return ConfirmOutcome(
                 ConfirmKind.CONFIRMED, row.id, row.name,
                 f"{row.name}：材料齐全，已现场确认（{self.operator} "
-                f"{local_time(change.at):%H:%M}）。{money}", row.status, row.version,
+                f"{local_time(change.at):%H:%M}）。{after}", row.status, row.version,
                 kept=tuple(kept), confirmed_by=self.operator, confirmed_at=change.at)
 
     def confirm_all_required(self, applicant_id: int,

@@ -173,6 +173,7 @@ def test_an_unpaid_person_is_confirmed_and_chased_for_the_money(db: Any) -> None
     outcome = desk(db).confirm(unpaid, {k: True for k in REQUIRED})
     assert outcome.kind is ConfirmKind.CONFIRMED and outcome.status is S.CONFIRMED
     assert "尚未缴清（未缴费：应缴 3130 元），已列入待通知名单催缴" in outcome.message
+    assert "还没有合格的电子照片" in outcome.message, "said, never a refusal"
     follow = {i.applicant_id: i for i in CallService(db, "x", clock=lambda: CLOCK).call_list()}
     assert follow[unpaid].result == "已现场确认，未缴费：应缴 3130 元"
     # the money arrives after: nothing more to do at the desk, the follow-up is done

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.balance import MoneyTotals
+from app.domain.flow import OUTCOMES
 from app.domain.money import yuan_text
 from app.services.errors import ServiceError
 from app.services.payments import METHODS
@@ -57,7 +58,8 @@ class PaymentModel(RowsModel):
         bal = b.balance
         return (b.serial_text, b.name, b.point_name, b.type_label, b.status.label,
                 yuan_text(bal.due_fen), yuan_text(bal.paid_fen), bal.state.label,
-                b.transfer_remark or "—")[col]
+                b.transfer_remark if b.transfer_remark and b.status not in OUTCOMES
+                else "—")[col]
 
     def colour(self, b: ApplicantBrief, col: int) -> str | None:
         if col == self.COL_STATE:

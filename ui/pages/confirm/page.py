@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -355,10 +355,21 @@ class ConfirmPage(QWidget):
         self.rows = fill_items(self.items_grid, card, self, self.card_frame)
 
     def _photo_changed(self, applicant_id: int) -> None:
-        """A photo was stored on the card: the card (and its photo line) shows it."""
-        if self.card is not None and self.card.applicant_id == applicant_id:
-            self.show_message(f"{self.card.name}：电子照片已保存（{self.photo.verdict_text()}）。",
-                              "ok")
+        """A photo was stored on the card: said once the box shows its verdict (the box
+        signals first, then updates)."""
+        QTimer.singleShot(0, lambda: self._say_photo(applicant_id))
+
+    def _say_photo(self, applicant_id: int) -> None:
+        if self.card is None or self.card.applicant_id != applicant_id:
+            return
+        verdict = self.photo.verdict()
+        if verdict is None:
+            self.show_message(f"{self.card.name}：电子照片已删除。", "warn")
+        elif verdict.passed:
+            self.show_message(f"{self.card.name}：电子照片已保存，合格。", "ok")
+        else:
+            self.show_message(f"{self.card.name}：电子照片已保存，但不合格：请按「修复」，"
+                              "或请本人重新提供。", "warn")
 
     def _call_logged(self, text: str) -> None:
         if self.card is None:
