@@ -41,6 +41,7 @@ SLUGS = {
     "概览": "overview",
     "报名录入": "registration",
     "初审与通知": "review",
+    "报省与核查": "province",
     "现场确认": "confirm",
     "照片检查": "photos",
     "缴费": "payments",
@@ -60,7 +61,8 @@ def scratch_dir(size: str) -> Path:
 
 
 def build_database(path: Path, count: int, seed: int) -> str:
-    """Demo applicants, some reviewed, returned, phoned, paid and confirmed."""
+    """Demo applicants in the notice's order: some reviewed (or returned), sent to the
+    province, checked (one turned down), phoned, paid and confirmed."""
     from app.services.applicants import ApplicantService
     from app.services.calls import CallService
     from app.services.confirmation import ConfirmationService
@@ -68,6 +70,7 @@ def build_database(path: Path, count: int, seed: int) -> str:
     from app.services.demo import demo_applicants
     from app.services.errors import ServiceError
     from app.services.payments import PaymentService
+    from app.services.province import ProvinceCheck, ProvinceService
     from app.services.workflow import WorkflowService
 
     url = f"sqlite:///{path}"
@@ -92,6 +95,10 @@ def build_database(path: Path, count: int, seed: int) -> str:
                     passed.append(row.id)
             except ServiceError:
                 continue
+        province = ProvinceService(db, OPERATOR, clock=lambda: CLOCK)
+        province.mark_sent(passed[:10])
+        province.record_checks([ProvinceCheck(a, i != 7, "" if i != 7 else "学历证明不符")
+                                for i, a in enumerate(passed[:8])])
         for applicant_id in passed[:6]:
             with contextlib.suppress(ServiceError):
                 calls.record_call(applicant_id, "已接通")
