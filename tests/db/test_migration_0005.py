@@ -1,4 +1,4 @@
-"""Migration 0004 on a database written by the previous release (0003): the notice's
+"""Migration 0005 on a database written by the previous release (0004): the notice's
 flow and held payments, without losing or changing any history — SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def test_an_old_database_moves_to_the_notices_flow_and_keeps_its_history(db_url:
     db = open_database(db_url, take_backups=False)
     names = ["听课考试", "只听课", "已缴费", "已报省", "省已核", "谭燕勇", "王正常"]
     ids = {n: register(db, n) for n in names}
-    _to(db, "0003", down=True)
+    _to(db, "0004", down=True)
     with db.engine.begin() as conn:  # the shapes the previous release wrote
         def set_(name: str, **values: object) -> None:
             cols = ", ".join(f"{k} = :{k}" for k in values)

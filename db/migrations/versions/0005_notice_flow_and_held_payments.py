@@ -11,8 +11,8 @@
   furthest step those people reached. Every change bumps the row's version and adds a
   history line saying what and why; no history is changed or removed.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from alembic import op
 
 from app.domain.remark import parse_remark, same_name
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
