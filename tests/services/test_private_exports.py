@@ -19,6 +19,7 @@ from app.services.package import MISSING_CSV, export_package, export_photos
 from app.services.photos import PhotoService
 from app.services.printing import export_forms
 from app.services.private_files import private_dir, touch_private, write_private
+from tests.support.desk import reviewed
 from tests.support.people import applicant, id_number
 from tests.support.photos import jpeg_of_size
 
@@ -34,9 +35,10 @@ def lax_umask() -> Iterator[None]:
 @pytest.fixture
 def people(svc):
     a = svc.create(applicant("张三", id_number=id_number(seq=11)))
-    svc.create(applicant("=1+1", id_number=id_number(seq=12)))
-    svc.create(applicant("@SUM(A1)", id_number=id_number(seq=13), registration_point="如皋市"))
+    b = svc.create(applicant("=1+1", id_number=id_number(seq=12)))
+    c = svc.create(applicant("@SUM(A1)", id_number=id_number(seq=13), registration_point="如皋市"))
     PhotoService(svc.db, "张晓桐").attach(a.id, jpeg_of_size(15_000, 300, 420), "张三.jpg")
+    reviewed(svc.db, a.id, b.id, c.id)  # the province's exports take 初审通过 and later
     return a
 
 

@@ -173,13 +173,14 @@ class ExportPanel(QGroupBox):
         self.package_button = QPushButton("报省材料包…")
         self.package_button.setObjectName("exportPackage")
         self.package_button.setToolTip("汇总表、照片包、报名表PDF和清单，放在一个文件夹里")
-        self.template_button = QPushButton("空白汇总表（发县区）…")
+        self.template_button = QPushButton("空白汇总表…")
         self.template_button.setObjectName("exportTemplate")
-        self.template_button.setToolTip("每个报名点一个空白附件5（选了报名点则只那一个）："
+        self.template_button.setToolTip("发县区：每个报名点一个空白附件5（选了报名点则只那一个）："
                                         "身份证号等为文本格式，性别、学历可下拉选择")
         self.blank_button = QPushButton("空白报名表…")
         self.blank_button.setObjectName("exportBlankForms")
-        self.blank_button.setToolTip("空白的附件2（背面为报考信息说明）和附件4，双面打印")
+        self.blank_button.setToolTip("发县区、学员：空白的附件2（背面为报考信息说明）和附件4，"
+                                     "双面打印")
         self.template_button.clicked.connect(self.export_template)
         self.blank_button.clicked.connect(self.export_blank_forms)
         self.summary_button.clicked.connect(self.export_summary)
@@ -195,13 +196,9 @@ class ExportPanel(QGroupBox):
         summary.addStretch(1)
         others = QHBoxLayout()
         for button in (self.full_button, self.photos_button, self.forms_button,
-                       self.package_button):
+                       self.package_button, self.template_button, self.blank_button):
             others.addWidget(button)
         others.addStretch(1)
-        counties = QHBoxLayout()
-        counties.addWidget(self.template_button)
-        counties.addWidget(self.blank_button)
-        counties.addStretch(1)
 
         self.export_progress = ProgressRow("exportProgress")
         self.export_progress.cancel_button.clicked.connect(self.jobs.cancel)
@@ -219,13 +216,12 @@ class ExportPanel(QGroupBox):
         lines: tuple[tuple[QLabel, QHBoxLayout], ...] = (
             (QLabel("范围："), scope), (self.status_caption, status_line),
             (QLabel("报省公司："), summary), (QLabel("其他："), others),
-            (QLabel("发县区："), counties),
         )
         for row, (caption, line) in enumerate(lines):
             grid.addWidget(caption, row, 0)
             grid.addLayout(line, row, 1)
-        grid.addWidget(self.export_progress, 5, 0, 1, 2)
-        grid.addLayout(result, 6, 0, 1, 2)
+        grid.addWidget(self.export_progress, 4, 0, 1, 2)
+        grid.addLayout(result, 5, 0, 1, 2)
 
         for radio in (self.scope_all, self.scope_list, self.scope_point):
             radio.toggled.connect(self.update_selection)
