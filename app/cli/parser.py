@@ -13,6 +13,7 @@ from app.cli import applicants, db, desk, exchange, money, photos, province
 from app.cli.common import ChineseParser, close_databases
 from app.logs import log_hint, setup_logging
 from app.services.errors import ServiceError
+from app.version import version_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="记录在修改记录中的操作人（默认：CLASSDESK_OPERATOR 或系统用户名）")
     p = ChineseParser(prog="python -m app", parents=[common],
                       description="ClassDesk 信用管理师培训报名台（不带命令时打开窗口）")
+    p.add_argument("--version", action="version", version=version_line(),
+                   help="显示版本号后退出")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=ChineseParser)
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:

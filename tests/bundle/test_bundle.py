@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from app.version import version_line
 from tests.conftest import running_in_ci
 
 pytestmark = [pytest.mark.bundle, pytest.mark.linux_only, pytest.mark.timeout(1800)]
@@ -148,6 +149,9 @@ def test_cli_window_and_deb(
         return run(hidden_command([exe, *args], hide), cwd=tmp_path, env=place)
 
     # ------------------------------------------------------------ the CLI, all hidden
+    # The version from the bundled metadata (copy_metadata), not 未知: no pyproject.toml here.
+    r = cli("--version")
+    assert r.returncode == 0 and r.stdout.strip() == version_line(), r.stderr
     r = cli("init")
     assert r.returncode == 0, r.stderr
     assert "报名点 22 个" in r.stdout
@@ -216,6 +220,8 @@ def test_cli_window_and_deb(
         assert Path("/usr/bin/classdesk").resolve() == Path("/opt/classdesk/classdesk")
         r = run(["classdesk", "--help"], cwd=tmp_path, env=place)
         assert r.returncode == 0 and "ClassDesk 信用管理师培训报名台" in r.stdout, r.stderr
+        r = run(["classdesk", "--version"], cwd=tmp_path, env=place)
+        assert r.returncode == 0 and r.stdout.strip() == version_line(), r.stderr
         db_file = tmp_path / "deb.sqlite3"
         for args in (["init"], ["check"]):
             r = run(["/usr/bin/classdesk", *args, "--db", str(db_file)], cwd=tmp_path, env=place)
