@@ -191,7 +191,7 @@ def run(argv: list[str], db_url: str | None) -> int:
     loader.sig_finished.connect(finished, Qt.ConnectionType.QueuedConnection)
     try:
         try:
-            window = MainWindow()  # the frame, shown while the database opens
+            window = MainWindow(db_url=db_url)  # the frame, shown while the database opens
             window.show()
         except Exception as exc:  # not even the frame: say so in Chinese all the same
             from ui.widgets.errors import setup_logging  # late: start-up speed, see above

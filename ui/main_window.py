@@ -80,9 +80,12 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         form_factory: FormFactory | None = None,
+        db_url: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.info: StartupInfo | None = None
+        self.db_url = db_url
+        """What --db said (None: the default); the 关于 dialog shows it while opening."""
         self.store = settings()
         self.setObjectName("mainWindow")
         self._form_factory = form_factory
@@ -299,6 +302,40 @@ class MainWindow(QMainWindow):
         self.change_operator_action.setObjectName("changeOperatorAction")
         self.change_operator_action.triggered.connect(self.change_operator)
         settings_menu.addAction(self.change_operator_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.setObjectName("helpMenu")
+        self.manual_action = QAction("使用手册(&M)", self)
+        self.manual_action.setObjectName("manualAction")
+        self.manual_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.manual_action.triggered.connect(self.open_manual)
+        help_menu.addAction(self.manual_action)
+        help_menu.addSeparator()
+        self.about_action = QAction("关于 ClassDesk(&A)…", self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    # ------------------------------------------------------------------ help
+    def open_manual(self) -> bool:
+        """使用手册: the HTML manual in the desktop's browser. False if it could not open."""
+        from app.services.locations import manual_path  # late: start-up speed (SQLAlchemy)
+        from ui.widgets import files, messages
+
+        path = manual_path()
+        if path is None:
+            messages.warn(self, "使用手册", "找不到使用手册文件。请重新安装 ClassDesk。")
+            return False
+        if not files.open_document(path):
+            messages.warn(self, "使用手册", f"无法打开使用手册，请手动打开：\n{path}")
+            return False
+        return True
+
+    def show_about(self) -> None:
+        from ui.dialogs.about import show_about  # late: start-up speed (SQLAlchemy)
+
+        info = self.info
+        url = info.db.url if info is not None and info.db is not None else self.db_url
+        show_about(self, url)
 
     def ensure_operator(self) -> bool:
         """On first start ask who works at this desk. False if the person cancelled."""

@@ -43,3 +43,8 @@ def choose_image_files(parent: QWidget | None, start: str = "") -> list[str]:
 def open_folder(folder: Path) -> bool:
     """Show `folder` in the file manager; False if the desktop could not."""
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+
+
+def open_document(path: Path) -> bool:
+    """Open `path` (the manual's HTML ...) with the desktop's program for it; False if not."""
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
