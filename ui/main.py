@@ -139,9 +139,10 @@ class StartupLoader(QObject):
         try:
             info = start_service(self.db_url)
             if info.db is not None:
-                # Late, on purpose: import what the pages need here, not on the UI thread
-                # (pypinyin: ~0.2 s).
+                # Late, on purpose: import what the first page needs here, not on the UI
+                # thread (pypinyin ~0.2 s, the form's modules): the window stays responsive.
                 import app.services.applicants  # noqa: F401
+                import ui.pages.registration.page  # noqa: F401
         except BaseException as exc:  # delivered to the UI thread, shown there
             self.sig_finished.emit(None, exc)
         else:
