@@ -1,16 +1,20 @@
 """UI benchmark: cold start of the main window, and search-as-you-type latency.
 
-    python bench/bench_ui.py [--runs 5] [--count 10000] [--big 100000] [--dir DIR] [--keep]
+    python bench/bench_ui.py [--runs 5] [--start-count 1000] [--count 10000] [--big 100000]
+                             [--start-only] [--dir DIR] [--keep]
 
-(a) Cold start on a `--count` applicant SQLite database, against a bare PySide6 window in
-    the same run. Each start is a fresh `python -c` process (QT_QPA_PLATFORM=offscreen),
+(a) Cold start on a `--start-count` applicant SQLite database (issue 13: 1,000), against
+    a bare PySide6 window in the same run. Each start is a fresh `python -c` process
+    (QT_QPA_PLATFORM=offscreen),
     timed from just before the process is spawned to a QTimer.singleShot(0) queued at the
     window's first show event, i.e. once the show and its first events have been handled.
     ClassDesk's start is the real `ui.main.run()`: the window shows at once and the
     startup service (integrity check, start-up backup, migrations check) runs on a worker
     thread; "ready" is when the window has been filled in (operator already set, 报名录入
     the last page used: list loaded, form built). `--runs` of each, alternating; the
-    first of each is a warm-up, not counted. Target: "shown" median ≤ 2× the bare window.
+    first of each is a warm-up, not counted. Targets: "shown" median ≤ 2× and "ready"
+    median ≤ 2.5× the bare window (issue 13). The machine's load average is printed
+    before and after: on a shared machine figures are only comparable at similar load.
 (b) Keystroke → list updated, in a real RegistrationPage at 1366×768 over `--count` and
     `--big` applicants: a key is sent to the search box (QTest.keyClick; Chinese
     characters as an input method commits them), then events are processed until the
@@ -46,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 START_TARGET_RATIO = 2.0
+READY_TARGET_RATIO = 2.5
 KEY_TARGET_MS = 50.0
 OPERATOR = "基准测试"
 
@@ -101,6 +106,15 @@ sys.exit(code)
 
 def out(line: str = "") -> None:
     print(line, flush=True)
+
+
+def load_text() -> str:
+    """The 1, 5 and 15 minute load averages, and the CPU count they compare with."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:  # not on every platform
+        return "unknown"
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def runs_text(values: list[float]) -> str:
@@ -187,6 +201,7 @@ def one_start(code: str, env: dict[str, str]) -> tuple[float, dict[str, float]]:
 
 def bench_cold_start(url: str, runs: int, env: dict[str, str]) -> bool:
     out(f"\n(a) cold start to the first shown window — {runs} runs each (+1 warm-up)")
+    out(f"  load average before: {load_text()}")
     child_env = dict(env, BENCH_URL=url, BENCH_ROOT=str(ROOT), QT_QPA_PLATFORM="offscreen")
     bare: list[float] = []
     desk: list[float] = []
@@ -206,12 +221,16 @@ def bench_cold_start(url: str, runs: int, env: dict[str, str]) -> bool:
     out(f"  ClassDesk, ready    : median {median(ready):6.0f} ms   runs {runs_text(ready)}")
     out(f"    (ready: database open, the list showing {rows} rows, the form built)")
     ratio = median(desk) / median(bare)
+    ready_ratio = median(ready) / median(bare)
     ok = ratio <= START_TARGET_RATIO
+    ready_ok = ready_ratio <= READY_TARGET_RATIO
     out(
         f"  shown: {ratio:.2f}× the bare window (target ≤ {START_TARGET_RATIO:.0f}×): "
-        f"{'PASS' if ok else 'FAIL'};  ready: {median(ready) / median(bare):.1f}× (no target)"
+        f"{'PASS' if ok else 'FAIL'};  ready: {ready_ratio:.2f}× "
+        f"(target ≤ {READY_TARGET_RATIO}×): {'PASS' if ready_ok else 'FAIL'}"
     )
-    return ok
+    out(f"  load average after: {load_text()}")
+    return ok and ready_ok
 
 
 # ---------------------------------------------------------------- (b) keystrokes
@@ -312,7 +331,9 @@ def bench_keystrokes(url: str, label: str, rounds: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold starts of each kind")
-    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--count", type=int, default=10_000, help="applicants for (b)")
+    parser.add_argument("--start-count", type=int, default=1_000, help="applicants for (a)")
+    parser.add_argument("--start-only", action="store_true", help="(a) only")
     parser.add_argument("--big", type=int, default=100_000, help="0 to skip")
     parser.add_argument(
         "--rounds", type=int, default=3, help="times each key sequence is typed (+1 warm-up)"
@@ -340,9 +361,13 @@ def main() -> int:
     out(f"work dir {work}")
     ok = True
     try:
-        url = build_database(work / f"desk-{args.count}.sqlite3", args.count)
+        start_url = build_database(work / f"desk-{args.start_count}.sqlite3", args.start_count)
         preset_settings(env)
-        ok &= bench_cold_start(url, args.runs, env)
+        ok &= bench_cold_start(start_url, args.runs, env)
+        if args.start_only:
+            out(f"\noverall: {'PASS' if ok else 'FAIL'}")
+            return 0
+        url = build_database(work / f"desk-{args.count}.sqlite3", args.count)
 
         out("\n(b) keystroke in the search box → list updated (search + model reset + repaint)")
         small = bench_keystrokes(url, f"{args.count:,} applicants", args.rounds)
