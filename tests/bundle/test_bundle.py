@@ -172,6 +172,10 @@ def test_cli_window_and_deb(
     assert forms.read_bytes().startswith(b"%PDF")
     # Debian's WenQuanYi was hidden: the font embedded is the one the bundle carries.
     assert (bundle / "_internal" / "resources" / "fonts" / "wqy-microhei.ttc").is_file()
+    # 帮助 → 使用手册: the manual and every picture it shows (app.services.locations.MANUAL).
+    manual = bundle / "_internal" / "docs" / "manual" / "使用手册.html"
+    pictures = [part.split('"')[0] for part in manual.read_text("utf-8").split('src="')[1:]]
+    assert pictures and all((manual.parent / p).is_file() for p in pictures)
     pdffonts = shutil.which("pdffonts")
     if pdffonts is None:
         skip_or_fail("pdffonts (poppler-utils) is missing")
