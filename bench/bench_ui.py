@@ -15,6 +15,10 @@
     first of each is a warm-up, not counted. Targets: "shown" median ≤ 2× and "ready"
     median ≤ 2.5× the bare window (issue 13). The machine's load average is printed
     before and after: on a shared machine figures are only comparable at similar load.
+(a') The same "ready", timed from outside: `python -m app` (and with `--bundle`, the
+    bundle's executable, which no benchmark code can enter) with CLASSDESK_EXIT_WHEN_READY
+    set prints a READY line when the desk can work (ui.main.READY_PROBE); timed from the
+    spawn to that line.
 (b) Keystroke → list updated, in a real RegistrationPage at 1366×768 over `--count` and
     `--big` applicants: a key is sent to the search box (QTest.keyClick; Chinese
     characters as an input method commits them), then events are processed until the
@@ -199,6 +203,52 @@ def one_start(code: str, env: dict[str, str]) -> tuple[float, dict[str, float]]:
     raise RuntimeError(f"child failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
+def one_probe(command: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawning `command` to its READY line (ui.main.READY_PROBE)."""
+    env = dict(env, CLASSDESK_EXIT_WHEN_READY="1")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8")
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("CLASSDESK READY"):
+            ready = time.monotonic() - t0
+            if "rows=-1" in line:
+                raise RuntimeError(f"ready on the wrong page: {line.strip()}")
+            proc.wait(timeout=60)
+            return ready
+    _, err = proc.communicate(timeout=60)
+    raise RuntimeError(f"no READY line (exit {proc.returncode}):\n{err}")
+
+
+def bench_probe(url: str, runs: int, env: dict[str, str], bundle: Path | None) -> None:
+    """Ready, seen from outside: `python -m app` and the bundle, against the bare window."""
+    child_env = dict(env, BENCH_ROOT=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    commands = {"python -m app": [sys.executable, "-m", "app", "--db", url]}
+    if bundle is not None:
+        commands["bundle"] = [str(bundle), "--db", url]
+    out(f"\n(a') ready, timed from outside (spawn → READY line) — {runs} runs each (+1 warm-up)")
+    out(f"  load average before: {load_text()}")
+    bare: list[float] = []
+    ready: dict[str, list[float]] = {name: [] for name in commands}
+    for i in range(runs + 1):
+        b, _ = one_start(BARE_CHILD, dict(child_env, BENCH_URL=url))
+        times = {name: one_probe(cmd, child_env) for name, cmd in commands.items()}
+        if i == 0:
+            continue
+        bare.append(b * 1000)
+        for name, t in times.items():
+            ready[name].append(t * 1000)
+    out(f"  bare PySide6 window : median {median(bare):6.0f} ms   runs {runs_text(bare)}")
+    for name, values in ready.items():
+        ratio = median(values) / median(bare)
+        out(
+            f"  {name + ', ready':20}: median {median(values):6.0f} ms   runs {runs_text(values)}"
+            f"   {ratio:.2f}× the bare window"
+        )
+    out(f"  load average after: {load_text()}")
+
+
 def bench_cold_start(url: str, runs: int, env: dict[str, str]) -> bool:
     out(f"\n(a) cold start to the first shown window — {runs} runs each (+1 warm-up)")
     out(f"  load average before: {load_text()}")
@@ -334,6 +384,10 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000, help="applicants for (b)")
     parser.add_argument("--start-count", type=int, default=1_000, help="applicants for (a)")
     parser.add_argument("--start-only", action="store_true", help="(a) only")
+    parser.add_argument(
+        "--bundle", type=Path, nargs="?", const=ROOT / "dist" / "classdesk" / "classdesk",
+        help="also time the bundle's executable (default dist/classdesk/classdesk)",
+    )
     parser.add_argument("--big", type=int, default=100_000, help="0 to skip")
     parser.add_argument(
         "--rounds", type=int, default=3, help="times each key sequence is typed (+1 warm-up)"
@@ -364,6 +418,7 @@ def main() -> int:
         start_url = build_database(work / f"desk-{args.start_count}.sqlite3", args.start_count)
         preset_settings(env)
         ok &= bench_cold_start(start_url, args.runs, env)
+        bench_probe(start_url, args.runs, env, args.bundle)
         if args.start_only:
             out(f"\noverall: {'PASS' if ok else 'FAIL'}")
             return 0

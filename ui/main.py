@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import traceback
@@ -14,7 +15,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.services.paths import RESOURCES
-from ui.main_window import MainWindow
+from ui.main_window import REGISTRATION, MainWindow
 from ui.widgets.settings import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("classdesk.ui")
 
 SERVICE_ERRORS = "app.services.errors"
+READY_PROBE = "CLASSDESK_EXIT_WHEN_READY"
+"""Set (by bench/bench_ui.py): print a READY line once the desk can work, then close.
+The same probe times `python -m app` and the bundle, which no benchmark code can enter."""
 STARTUP_ERROR_TITLE = "ClassDesk 无法启动"
 
 # Installed translators must stay referenced, or Qt drops them with the Python object.
@@ -150,6 +154,15 @@ class StartupLoader(QObject):
             self.sig_finished.emit(info, None)
 
 
+def probe(window: MainWindow) -> None:
+    """READY_PROBE: say what is ready (the page shown and its rows), then close."""
+    page, rows = window.current_page_name(), -1
+    if page == REGISTRATION and window.registration is not None:
+        rows = window.registration.list.model.rowCount()
+    print(f"CLASSDESK READY page={page} rows={rows}", flush=True)
+    window.close()
+
+
 def run(argv: list[str], db_url: str | None) -> int:
     """Entry point for `python -m app`: 0 when the window closes normally, 1 if it can't start.
 
@@ -193,6 +206,8 @@ def run(argv: list[str], db_url: str | None) -> int:
     try:
         try:
             window = MainWindow(db_url=db_url)  # the frame, shown while the database opens
+            if os.environ.get(READY_PROBE):
+                window.sig_ready.connect(lambda: QTimer.singleShot(0, lambda: probe(window)))
             window.show()
         except Exception as exc:  # not even the frame: say so in Chinese all the same
             from ui.widgets.errors import setup_logging  # late: start-up speed, see above
