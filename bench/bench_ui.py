@@ -15,10 +15,10 @@
     first of each is a warm-up, not counted. Targets: "shown" median ≤ 2× and "ready"
     median ≤ 2.5× the bare window (issue 13). The machine's load average is printed
     before and after: on a shared machine figures are only comparable at similar load.
-(a') The same "ready", timed from outside: `python -m app` (and with `--bundle`, the
-    bundle's executable, which no benchmark code can enter) with CLASSDESK_EXIT_WHEN_READY
-    set prints a READY line when the desk can work (ui.main.READY_PROBE); timed from the
-    spawn to that line.
+(a') With --outside or --bundle: the same "ready", timed from outside: `python -m app`
+    (and with `--bundle`, the bundle's executable, which no benchmark code can enter)
+    with CLASSDESK_EXIT_WHEN_READY set prints a READY line when the desk can work
+    (ui.main.READY_PROBE); timed from the spawn to that line.
 (b) Keystroke → list updated, in a real RegistrationPage at 1366×768 over `--count` and
     `--big` applicants: a key is sent to the search box (QTest.keyClick; Chinese
     characters as an input method commits them), then events are processed until the
@@ -207,8 +207,8 @@ def one_probe(command: list[str], env: dict[str, str]) -> float:
     """Seconds from spawning `command` to its READY line (ui.main.READY_PROBE)."""
     env = dict(env, CLASSDESK_EXIT_WHEN_READY="1")
     t0 = time.monotonic()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("CLASSDESK READY"):
@@ -386,8 +386,9 @@ def main() -> int:
     parser.add_argument("--start-only", action="store_true", help="(a) only")
     parser.add_argument(
         "--bundle", type=Path, nargs="?", const=ROOT / "dist" / "classdesk" / "classdesk",
-        help="also time the bundle's executable (default dist/classdesk/classdesk)",
+        help="(a') with the bundle's executable too (default dist/classdesk/classdesk)",
     )
+    parser.add_argument("--outside", action="store_true", help="(a') with python -m app")
     parser.add_argument("--big", type=int, default=100_000, help="0 to skip")
     parser.add_argument(
         "--rounds", type=int, default=3, help="times each key sequence is typed (+1 warm-up)"
@@ -418,7 +419,8 @@ def main() -> int:
         start_url = build_database(work / f"desk-{args.start_count}.sqlite3", args.start_count)
         preset_settings(env)
         ok &= bench_cold_start(start_url, args.runs, env)
-        bench_probe(start_url, args.runs, env, args.bundle)
+        if args.outside or args.bundle:
+            bench_probe(start_url, args.runs, env, args.bundle)
         if args.start_only:
             out(f"\noverall: {'PASS' if ok else 'FAIL'}")
             return 0
