@@ -7,7 +7,7 @@ fixed moment) in a fixed scratch folder, opens ui.main_window.MainWindow offscre
 each `--size`, walks every navigation entry (and every tab of a page), opens a record in
 报名录入, checks a few generated photo files on 照片检查, looks a person up on 现场确认,
 and opens the dialogs that open deterministically (history, delete question, operator,
-return reasons, payment); shows the form scrolled to its end, and with typing mistakes.
+return reasons, payment, about); shows the form scrolled to its end, and with typing mistakes.
 One PNG per view in `--out/<W>x<H>/`.
 
 Only the window's public entry points are used (ui.main.make_application,
@@ -335,6 +335,7 @@ def shoot(size: str, out: Path, count: int, seed: int) -> int:
 
     window.show_page(window.nav_labels()[0])
     modal("dialog_operator", window.change_operator)
+    modal("dialog_about", window.show_about)  # 帮助 → 关于 ClassDesk
 
     window.hide()
     window.deleteLater()
