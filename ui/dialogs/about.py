@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import platform
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import logs
 from app.services.locations import locations
 from app.version import PRODUCT, version
 from ui.widgets import errors, files
@@ -46,11 +46,8 @@ class AboutFacts:
 
 
 def current_log_file() -> Path:
-    """The file the `classdesk` loggers write to (where it will be, before logging starts)."""
-    for handler in logging.getLogger("classdesk").handlers:
-        if isinstance(handler, logging.FileHandler):
-            return Path(handler.baseFilename)
-    return errors.log_dir() / errors.LOG_FILE_NAME
+    """The file the log goes to (app.logs), or where it will be before logging starts."""
+    return logs.log_file() or errors.log_dir() / logs.LOG_FILE_NAME
 
 
 def gather_facts(db_url: str | None) -> AboutFacts:
