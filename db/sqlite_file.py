@@ -116,19 +116,43 @@ def is_access_error(e: BaseException) -> bool:
 
 
 def prepare_file(path: Path) -> bool:
-    """Create the folder (owner-only) and the empty database file (mode 0600) when they
-    do not exist yet; True when the file was created here.
+    """Create the folder (owner-only) and the database file (mode 0600) when they do not
+    exist yet; True when the file was created here.
+
+    The new file appears whole: a valid SQLite database without tables, made under a
+    temporary name and linked into place. A start killed between creating the file and
+    SQLite's first write used to leave a 0-byte file, which the next start refuses as
+    "not a ClassDesk database" (tests/db/test_crash.py, its early kills).
 
     A file that exists is left as it is: its permissions are its owner's choice (SQLite
     gives the -wal and -shm files the main file's permissions).
     """
     if not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if os.path.lexists(path):
         return False
+    new = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(new, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     os.close(fd)
+    try:
+        con = sqlite3.connect(new)
+        try:  # the header and an empty schema on disk: a table made and dropped
+            con.execute("CREATE TABLE classdesk_new (x)")
+            con.execute("DROP TABLE classdesk_new")
+            con.commit()
+        finally:
+            con.close()
+        try:
+            os.link(new, path)  # fails, unlike a rename, when the file appeared meanwhile
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            if os.path.lexists(path):
+                return False
+            os.replace(new, path)
+    finally:
+        if os.path.lexists(new):
+            os.unlink(new)
     restrict(path)
     return True
 
