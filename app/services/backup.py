@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -36,6 +36,21 @@ class BackupFile:
     taken_at: datetime
     reason: str
     size: int
+
+
+@dataclass(frozen=True)
+class CandidateSummary:
+    """What a backup that passed every check holds (see check_candidate)."""
+
+    path: Path
+    applicants: int
+    last_change: datetime | None  # the latest entry of the change history, local time
+
+
+def database_file(url: str) -> Path | None:
+    """The SQLite file `url` names; None for PostgreSQL (backed up and restored by its
+    administrator with pg_dump / pg_restore)."""
+    return sqlite_file.sqlite_path(url)
 
 
 def list_backups(db_file: Path) -> list[BackupFile]:
@@ -196,6 +211,35 @@ def prepare_restore_copy(candidate: Path, workdir: Path) -> Path:
     if missing:
         raise _not_ours(candidate, "缺少 " + "、".join(missing[:5]))
     return copy
+
+
+def check_candidate(candidate: Path) -> CandidateSummary:
+    """Every check restore_backup makes on `candidate`, made on a private copy that is
+    then removed; what the candidate holds. InputError saying what is wrong otherwise.
+    Neither the candidate nor any database is touched (the window asks this first)."""
+    workdir = Path(tempfile.mkdtemp(prefix="classdesk-check-"))
+    try:
+        copy = prepare_restore_copy(candidate, workdir)
+        with contextlib.closing(sqlite3.connect(copy)) as con:
+            count = int(con.execute("SELECT count(*) FROM applicant").fetchone()[0])
+            last = con.execute("SELECT max(at) FROM history").fetchone()[0]
+    except sqlite3.Error as e:
+        raise _not_ours(candidate, f"无法读取：{e}") from e
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return CandidateSummary(candidate, count, _local(last))
+
+
+def _local(stored: object) -> datetime | None:
+    """History times are stored as naive UTC text; people read their own clock."""
+    try:
+        at = datetime.fromisoformat(str(stored)) if stored else None
+    except ValueError:
+        return None
+    if at is None:
+        return None
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone().replace(
+        tzinfo=None)
 
 
 def restore_backup(db_file: Path, backup_file: Path) -> Path | None:

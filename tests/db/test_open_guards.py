@@ -301,3 +301,22 @@ def test_stray_files_in_backups_do_not_block_backups(live: Path) -> None:
     (folder / "classdesk-20210102-000000-daily.sqlite3").mkdir()
     assert backup.take_backup(live, "manual") is not None
     assert [b.reason for b in backup.list_backups(live)] == ["manual"]
+
+
+def test_check_candidate_says_what_a_backup_holds_and_touches_nothing(live: Path,
+                                                                      tmp_path: Path) -> None:
+    good = backup.take_backup(live, "manual")
+    assert good is not None
+    before, good_bytes = _snapshot(live), good.read_bytes()
+    summary = backup.check_candidate(good)
+    assert summary.path == good and summary.applicants == 3
+    assert summary.last_change is not None
+    assert _snapshot(live) == before and good.read_bytes() == good_bytes
+    assert not list(good.parent.glob("*-wal")) and len(backup.list_backups(live)) == 1
+    newer = tmp_path / "newer.sqlite3"
+    shutil.copy(good, newer)
+    _set_revision(newer, "0099")
+    with pytest.raises(InputError, match=NEWER_SCHEMA):
+        backup.check_candidate(newer)
+    assert backup.database_file(f"sqlite:///{live}") == live
+    assert backup.database_file("postgresql+psycopg://u@h/x") is None
