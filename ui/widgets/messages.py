@@ -48,6 +48,10 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
     ask(parent, title, text, SB.Ok, SB.Ok, icon=QMessageBox.Icon.Warning)
 
 
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    ask(parent, title, text, SB.Ok, SB.Ok, icon=QMessageBox.Icon.Information)
+
+
 def confirm(
     parent: QWidget | None, title: str, text: str, yes: str, *, destructive: bool = False
 ) -> bool:
