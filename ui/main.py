@@ -15,7 +15,8 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.services.paths import RESOURCES
-from ui.main_window import REGISTRATION, MainWindow
+from ui.main_window import MainWindow
+from ui.page_factory import REGISTRATION
 from ui.widgets.settings import APPLICATION, ORGANIZATION
 
 if TYPE_CHECKING:
@@ -224,9 +225,12 @@ def run(argv: list[str], db_url: str | None) -> int:
 
             qInstallMessageHandler(qt_handler[0])  # type: ignore[arg-type]
         loader.wait()
+        # The service hands over an open database (SQLite in WAL mode checkpoints on close);
+        # after a restore (文件 → 从备份恢复) the window holds the one opened again.
+        opened = [loader.info.db if loader.info is not None else None]
         if "window" in locals():
+            opened.append(window.info.db if window.info is not None else None)
             window.hide()
             window.deleteLater()
-        # The service hands over an open database (SQLite in WAL mode checkpoints on close).
-        if loader.info is not None and loader.info.db is not None:
-            loader.info.db.dispose()
+        for database in {id(d): d for d in opened if d is not None}.values():
+            database.dispose()

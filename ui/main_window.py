@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -20,11 +21,27 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs.operator import ask_operator, store_operator, stored_operator
+from ui.page_factory import (
+    CONFIRM,
+    EXCHANGE,
+    OVERVIEW,
+    PAYMENTS,
+    PHOTOS,
+    PROVINCE,
+    REGISTRATION,
+    REVIEW,
+    STATS,
+    TASKS,
+    make_page,
+)
+from ui.widgets import messages
 from ui.widgets.settings import settings
+from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
     from app.services.startup import StartupInfo
+    from ui.dialogs.restore import RestoreOutcome
     from ui.pages.exchange.page import ExchangePage
     from ui.pages.overview import OverviewPage
     from ui.pages.photos.page import PhotoPage
@@ -34,18 +51,6 @@ log = logging.getLogger("classdesk.ui")
 
 WINDOW_TITLE = "ClassDesk 信用管理师培训报名台"
 
-OVERVIEW = "概览"
-REGISTRATION = "报名录入"
-PHOTOS = "照片检查"
-REVIEW = "初审与通知"
-PROVINCE = "报省与核查"
-CONFIRM = "现场确认"
-PAYMENTS = "缴费"
-STATS = "统计"
-EXCHANGE = "导出"
-TASKS: tuple[str, ...] = (REGISTRATION, REVIEW, PROVINCE, CONFIRM, PHOTOS, PAYMENTS, STATS,
-                          EXCHANGE)
-"""The office's tasks, in the order the work happens (after 概览 in the navigation)."""
 
 _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
@@ -55,6 +60,19 @@ _TITLE_KEY = "desk/campaign_title"  # the title shown while the database opens
 OPENING = "正在打开数据库…"
 UNSIGNED = "未署名"
 BACKUP_INTERVAL_MS = 60 * 60 * 1000
+RESTORE_TIP = "用一个备份替换当前数据库的全部内容（先检查备份，当前内容先自动另存）"
+RESTORE_WAIT = "数据库打开后才能从备份恢复"
+RESTORE_POSTGRES = "PostgreSQL 数据库由数据库管理员用 pg_dump / pg_restore 备份和恢复"
+RESTORING = "正在从备份恢复，完成后会重新打开数据库…"
+
+
+def opening_notice() -> QLabel:
+    """What the page area shows while the database opens (at start, after a restore)."""
+    label = QLabel(OPENING)
+    label.setObjectName("openingNotice")
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(12, 12, 12, 12)
+    return label
 
 
 class RecordsOperator(Protocol):
@@ -98,6 +116,8 @@ class MainWindow(QMainWindow):
         """The pages built so far, by navigation label: each is built on its first visit."""
         self._operator_pages: list[RecordsOperator] = []
         self._overview_stale = False
+        self._backup_timer: QTimer | None = None
+        self._restore_task: Task | None = None
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -107,10 +127,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(name)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.opening = QLabel(OPENING)
-        self.opening.setObjectName("openingNotice")
-        self.opening.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.opening.setContentsMargins(12, 12, 12, 12)
+        self.opening = opening_notice()
         self.pages.addWidget(self.opening)
         self.nav.currentRowChanged.connect(self._on_page_changed)
 
@@ -166,6 +183,8 @@ class MainWindow(QMainWindow):
 
         self.db_label.setText(info.db_description)
         self.busy.hide()
+        self.restore_action.setEnabled(info.db.is_sqlite)
+        self.restore_action.setToolTip(RESTORE_TIP if info.db.is_sqlite else RESTORE_POSTGRES)
         self.set_applicant_count(info.applicant_count)
         if info.backup_note:
             self.statusBar().showMessage(info.backup_note, 15_000)
@@ -214,79 +233,14 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, name: str) -> QWidget:
         """Build one page with its own services, as the desk's operator."""
-        # Late imports, one page's at a time: see _build_pages.
         info, service = self.info, self.service
-        assert info is not None and info.db is not None and service is not None
-        db, who = info.db, self.operator or UNSIGNED
-        if name == OVERVIEW:
-            from ui.pages.overview import OverviewPage
-
-            return OverviewPage(info)
-        if name == REGISTRATION:
-            from ui.pages.registration.page import RegistrationPage
-
-            registration = RegistrationPage(service, self.store, form_factory=self._form_factory)
-            registration.sig_count_changed.connect(self._on_count_changed)
-            return registration
-        if name == PHOTOS:
-            from ui.pages.photos.page import PhotoPage
-            from ui.widgets.photo_work import service_factory_for
-
-            # 照片检查: checking and fixing files needs no applicant; attaching them does.
-            photos = PhotoPage(service_factory_for(service), self.store)
-            photos.sig_photos_attached.connect(self._on_photos_attached)
-            return photos
-        if name == EXCHANGE:
-            from ui.pages.exchange.page import ExchangePage
-            from ui.pages.exchange.selection import list_selection
-
-            # 导出: the exports take the 报名录入 list's filters when the person asks for
-            # them; an import refreshes the count and the list.
-            exchange = ExchangePage(
-                service,
-                self.store,
-                list_selection=lambda: list_selection(self._registration().list),
-            )
-            exchange.sig_imported.connect(self._on_imported)
-            return exchange
-        from app.services.overview import OverviewService
-
-        if name == STATS:
-            from ui.pages.stats import StatsPage
-
-            return StatsPage(OverviewService(db))
-        desk: QWidget
-        if name == REVIEW:
-            from app.services.calls import CallService
-            from app.services.workflow import WorkflowService
-            from ui.pages.review import ReviewPage
-
-            desk = review = ReviewPage(WorkflowService(db, who), CallService(db, who))
-            self._operator_pages.append(review)
-        elif name == PROVINCE:
-            from app.services.province import ProvinceService
-            from ui.pages.province import ProvincePage
-
-            desk = province = ProvincePage(ProvinceService(db, who))
-            self._operator_pages.append(province)
-        elif name == CONFIRM:
-            from app.services.calls import CallService
-            from app.services.confirmation import ConfirmationService
-            from ui.pages.confirm.page import ConfirmPage
-
-            desk = confirm = ConfirmPage(
-                ConfirmationService(db, who), OverviewService(db), calls=CallService(db, who)
-            )
-            self._operator_pages.append(confirm)
-        elif name == PAYMENTS:
-            from app.services.payments import PaymentService
-            from ui.pages.payments import PaymentPage
-
-            desk = payments = PaymentPage(PaymentService(db, who))
-            self._operator_pages.append(payments)
-        else:
-            raise KeyError(name)
-        return desk
+        assert info is not None and service is not None
+        page, records_operator = make_page(
+            name, info, service, self.operator or UNSIGNED, self.store, self._form_factory, self
+        )
+        if records_operator:
+            self._operator_pages.append(cast("RecordsOperator", page))
+        return page
 
     # The pages by name, built on first use; None while the database is opening.
     @property
@@ -295,7 +249,7 @@ class MainWindow(QMainWindow):
 
     @property
     def registration(self) -> RegistrationPage | None:
-        return self._registration() if self.is_ready() else None
+        return self.registration_page() if self.is_ready() else None
 
     @property
     def photos(self) -> PhotoPage | None:
@@ -318,10 +272,10 @@ class MainWindow(QMainWindow):
         """The pages built so far (visited, or asked for)."""
         return dict(self._built)
 
-    def _registration(self) -> RegistrationPage:
+    def registration_page(self) -> RegistrationPage:
         return cast("RegistrationPage", self._page(REGISTRATION))
 
-    def _on_photos_attached(self, applicant_ids: list[int]) -> None:
+    def on_photos_attached(self, applicant_ids: list[int]) -> None:
         registration = self._built.get(REGISTRATION)
         if registration is not None:  # not built yet: it reads the photos when it is
             cast("RegistrationPage", registration).photos_changed(applicant_ids)
@@ -329,12 +283,12 @@ class MainWindow(QMainWindow):
     def is_ready(self) -> bool:
         return self.info is not None
 
-    def _on_imported(self, count: int) -> None:
+    def on_imported(self, count: int) -> None:
         registration = self._built.get(REGISTRATION)
         if registration is not None and cast("RegistrationPage", registration).list.is_loaded():
             cast("RegistrationPage", registration).list.refresh()
         if count >= 0:
-            self._on_count_changed(count)
+            self.on_count_changed(count)
 
     def nav_labels(self) -> list[str]:
         return [self.nav.item(row).text() for row in range(self.nav.count())]
@@ -356,7 +310,7 @@ class MainWindow(QMainWindow):
             self._refresh_overview()
         self.pages.setCurrentIndex(row)
 
-    def _on_count_changed(self, count: int) -> None:
+    def on_count_changed(self, count: int) -> None:
         self.set_applicant_count(count)
         self._overview_stale = True
 
@@ -382,6 +336,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ operator
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu.setToolTipsVisible(True)  # why 从备份恢复 is greyed out (PostgreSQL)
+        self.restore_action = QAction("从备份恢复(&R)…", self)
+        self.restore_action.setObjectName("restoreAction")
+        self.restore_action.setEnabled(False)
+        self.restore_action.setToolTip(RESTORE_WAIT)
+        self.restore_action.triggered.connect(self.restore_from_backup)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         quit_action = QAction("退出(&X)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -504,6 +466,10 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._restore_task is not None:  # never stop a restore half-way
+            self.statusBar().showMessage("正在从备份恢复：完成后才能退出。", 5000)
+            event.ignore()
+            return
         registration = cast("RegistrationPage | None", self._built.get(REGISTRATION))
         if registration is not None and not registration.confirm_discard():
             event.ignore()  # 取消: keep working on the unsaved record
@@ -519,6 +485,97 @@ class MainWindow(QMainWindow):
         if registration is not None:
             registration.shutdown()
         super().closeEvent(event)
+
+    # ------------------------------------------------------------------ restore
+    def restore_from_backup(self) -> None:
+        """文件 → 从备份恢复…: choose and check a backup (ui.dialogs.restore), then close
+        this window's database, restore off the UI thread and open the database again."""
+        from ui.dialogs import restore  # late: the backup service loads SQLAlchemy
+
+        database = self.info.db if self.info is not None else None
+        if database is None:
+            return
+        db_file = restore.database_file(database.url)
+        if db_file is None:
+            messages.warn(self, restore.TITLE, restore.POSTGRES)
+            return
+        dialog = restore.RestoreDialog(db_file, self)
+        accepted = messages.exec_dialog(dialog) == QDialog.DialogCode.Accepted
+        candidate = dialog.chosen
+        dialog.deleteLater()
+        if not accepted or candidate is None or not self.close_database():
+            return
+        self.db_label.setText(RESTORING)
+        self.busy.show()
+        url = database.url
+        task = Task(lambda: restore.restore_and_reopen(db_file, url, candidate), self)
+        task.sig_done.connect(self._restored)
+        task.sig_failed.connect(self._restore_crashed)
+        self._restore_task = task
+        task.start()
+
+    def close_database(self) -> bool:
+        """Take every page down and close this window's connections: a restore needs the
+        database to itself. False, with nothing changed, when a page is still working or
+        the person keeps an unsaved record."""
+        info = self.info
+        if info is None or info.db is None:
+            return False
+        # Only the pages built so far: asking for one (self.photos ...) would build it.
+        photos = cast("PhotoPage | None", self._built.get(PHOTOS))
+        exchange = cast("ExchangePage | None", self._built.get(EXCHANGE))
+        registration = cast("RegistrationPage | None", self._built.get(REGISTRATION))
+        working = [name for name, page in ((PHOTOS, photos), (EXCHANGE, exchange))
+                   if page is not None and page.is_busy()]
+        if working:
+            messages.warn(self, "从备份恢复", f"「{'、'.join(working)}」还在工作："
+                          "请等它完成（或取消）后再恢复。数据库没有改动。")
+            return False
+        if registration is not None and not registration.confirm_discard():
+            return False
+        self.save_state()
+        for page in (photos, exchange, registration):
+            if page is not None:
+                page.shutdown()
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+            self._backup_timer.deleteLater()
+            self._backup_timer = None
+        QThreadPool.globalInstance().waitForDone()  # an hourly backup being taken
+        self.info = None
+        self.service = None
+        self._built, self._operator_pages = {}, []
+        self.restore_action.setEnabled(False)
+        self.restore_action.setToolTip(RESTORE_WAIT)
+        while (page_widget := self.pages.widget(0)) is not None:
+            self.pages.removeWidget(page_widget)
+            page_widget.deleteLater()
+        self.opening = opening_notice()
+        self.pages.addWidget(self.opening)
+        info.db.dispose()
+        return True
+
+    def _restored(self, outcome: RestoreOutcome) -> None:
+        self._restore_task = None
+        if outcome.info is None:
+            self.db_label.setText("数据库没有打开")
+            self.busy.hide()
+        else:
+            self.attach(outcome.info)
+        if outcome.restored and outcome.info is not None:
+            messages.inform(self, "从备份恢复", outcome.message)
+        else:
+            messages.warn(self, "从备份恢复" if outcome.restored else "没有恢复", outcome.message)
+
+    def _restore_crashed(self, failure: BaseException) -> None:
+        """restore_and_reopen says every failure itself; this is what it could not."""
+        self._restore_task = None
+        log.error("恢复时出现意外错误", exc_info=failure)
+        self.busy.hide()
+        self.db_label.setText("数据库没有打开")
+        messages.warn(self, "从备份恢复",
+                      f"恢复时出现意外错误：{failure}。"
+                      "请关闭 ClassDesk 后重新启动，并把日志文件交给维护人员。")
 
     def _daily_backup(self) -> None:
         database = self.info.db if self.info is not None else None

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from pytestqt.qtbot import QtBot
 
-from ui.main_window import CONFIRM, PAYMENTS, REVIEW, STATS, MainWindow
+from ui.main_window import MainWindow
+from ui.page_factory import CONFIRM, PAYMENTS, REVIEW, STATS
 from ui.pages.confirm.page import ConfirmPage
 from ui.pages.payments import PaymentPage
 from ui.pages.review import ReviewPage

@@ -496,7 +496,8 @@ def test_the_window_builds_the_page_and_an_import_refreshes_the_counts(
     qtbot: QtBot, desk_info: StartupInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     answers: list[str],
 ) -> None:
-    from ui.main_window import EXCHANGE, MainWindow
+    from ui.main_window import MainWindow
+    from ui.page_factory import EXCHANGE
 
     w = MainWindow(desk_info)
     qtbot.addWidget(w)

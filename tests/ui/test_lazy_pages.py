@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.fakes import StartupInfo
-from ui.main_window import REVIEW, MainWindow
+from ui.main_window import MainWindow
+from ui.page_factory import REVIEW
 from ui.pages.review import ReviewPage
 from ui.widgets.settings import settings
 

@@ -26,7 +26,8 @@ from tests.ui.fakes import (
 from tests.ui.keys import type_text
 from ui import main as ui_main
 from ui.dialogs.operator import OPERATOR_KEY, OperatorDialog, store_operator
-from ui.main_window import TASKS, MainWindow
+from ui.main_window import MainWindow
+from ui.page_factory import TASKS
 from ui.pages.confirm.page import ConfirmPage
 from ui.pages.exchange.page import ExchangePage
 from ui.pages.overview import PointsTableModel
