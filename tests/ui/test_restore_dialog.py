@@ -241,13 +241,21 @@ def test_a_good_backup_is_restored_and_the_window_shows_it(
                                         mobile=f"1391234{i:04d}"))
     window.set_applicant_count(window.service.count())
     assert window.count_label.text() == "已报名 5 人"
+    window.show_page("报名录入")  # the list has read the database: it must let go of it
+    page = window.registration
+    assert page is not None
+    qtbot.waitUntil(lambda: page.list.model.rowCount() == 5)
 
     _restore_through_the_menu(qtbot, window, good, monkeypatch)
     assert message_boxes[-1].title == "从备份恢复", message_boxes[-1]
     assert "现有学员 3 人" in message_boxes[-1].text
     assert window.count_label.text() == "已报名 3 人"
     assert window.service is not None and window.service.count() == 3
-    assert window.registration is not None and window.pages.count() == len(window.nav_labels())
+    assert window.pages.count() == len(window.nav_labels())
+    assert window.current_page_name() == "报名录入"
+    restored = window.registration
+    assert restored is not None and restored is not page
+    qtbot.waitUntil(lambda: restored.list.model.rowCount() == 3)
     safety = [b for b in backup.list_backups(live) if b.reason == "before-restore"]
     assert len(safety) == 1 and _count(safety[0].path) == 5  # nothing lost
 
