@@ -43,7 +43,7 @@ pytestmark = [
 ]
 
 ROUNDS = 24
-KILL_DELAY = (0.05, 0.6)  # seconds after the child says "opening" (mostly mid-save)
+KILL_DELAY = (0.05, 0.6)  # seconds after the child says "ready" (mid-save)
 # Every 4th round (the first included: mid-migration of a new file) is killed early,
 # while open_database checks, backs up, migrates and seeds.
 EARLY_KILL_DELAY = (0.0, 0.06)
@@ -56,6 +56,7 @@ class Round:
     lines: list[str] = field(default_factory=list)
     ready: threading.Event = field(default_factory=threading.Event)
     opening: threading.Event = field(default_factory=threading.Event)
+    saved: threading.Event = field(default_factory=threading.Event)
 
 
 def _pump(proc: subprocess.Popen[str], r: Round) -> None:
@@ -69,9 +70,17 @@ def _pump(proc: subprocess.Popen[str], r: Round) -> None:
             r.opening.set()
         elif line.startswith("ready"):
             r.ready.set()
+        elif line.startswith("saved"):
+            r.saved.set()
 
 
-def _run_round(path: Path, round_no: int, seed: int, delay: float) -> tuple[Round, str]:
+def _run_round(
+    path: Path, round_no: int, seed: int, delay: float, early: bool
+) -> tuple[Round, str]:
+    """One child, killed `delay` s after 'opening' (early: inside open_database) or after
+    'ready' and its first reported save (mid-save, however slow a loaded machine makes
+    the start: a fixed delay from 'opening' killed every child before its first save at
+    load 10)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
@@ -87,6 +96,10 @@ def _run_round(path: Path, round_no: int, seed: int, delay: float) -> tuple[Roun
     try:
         if not r.opening.wait(60):
             raise AssertionError("child never started")
+        if not early:
+            for event in (r.ready, r.saved):
+                while not event.wait(0.05) and proc.poll() is None:
+                    pass
         deadline = time.monotonic() + delay
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.002)
@@ -118,9 +131,11 @@ def test_sigkill_during_saves_loses_nothing_reported(tmp_path: Path) -> None:
     edits: list[tuple[str, int, str]] = []  # (id_number, version, token)
     killed_in_open = 0
     for round_no in range(ROUNDS):
-        delay = rng.uniform(*(EARLY_KILL_DELAY if round_no % 4 == 0 else KILL_DELAY))
-        r, _ = _run_round(path, round_no, seed * 1000 + round_no, delay)
-        where = f"seed {seed}, round {round_no}, killed {delay:.3f}s after 'opening'"
+        early = round_no % 4 == 0
+        delay = rng.uniform(*(EARLY_KILL_DELAY if early else KILL_DELAY))
+        r, _ = _run_round(path, round_no, seed * 1000 + round_no, delay, early)
+        after = "'opening'" if early else "the first save"
+        where = f"seed {seed}, round {round_no}, killed {delay:.3f}s after {after}"
         if not r.ready.is_set():
             killed_in_open += 1
         for line in r.lines:
