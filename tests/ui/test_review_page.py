@@ -53,6 +53,7 @@ def test_pass_return_and_override(qtbot: QtBot, page: ReviewPage, db: Database,
     assert tab.blockers.item(0).text() == "没有问题，可以通过初审。"
     qtbot.mouseClick(tab.pass_button, Qt.MouseButton.LeftButton)
     assert WorkflowService(db, "x").applicants.get(good).status is S.REVIEW_PASSED
+    assert "下一步：报省公司" in tab.result_label.text(), "the call comes after the province"
     assert tab.model.rowCount() == 2  # left the list of those awaiting review
 
     tab.select_id(back)

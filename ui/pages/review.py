@@ -219,7 +219,8 @@ class ReviewTab(QWidget):
         except ServiceError as e:
             messages.warn(self, "不能通过初审", e.message)
             return
-        self.result_label.setText(f"{row.name}：初审通过，已列入电话通知名单。")
+        self.result_label.setText(f"{row.name}：初审通过。下一步：报省公司（在「报省与核查」"
+                                  "中标记已报省公司）；省鉴定中心核查通过后再电话通知。")
         self.refresh()
 
     def review_return(self) -> None:
