@@ -162,12 +162,13 @@ def test_cli_window_and_deb(
     r = cli("list", "-s", "0001")
     assert r.returncode == 0 and "共 1 条" in r.stdout, r.stderr
     summary = tmp_path / "附件5.xlsx"
-    r = cli("export", "summary", "--out", str(summary))
+    # 全部: the province's default (初审通过 and later) would leave out the unreviewed demo people.
+    r = cli("export", "summary", "--out", str(summary), "--status", "全部")
     assert r.returncode == 0 and "40 人" in r.stdout, r.stderr
     with zipfile.ZipFile(summary) as z:
         assert "xl/workbook.xml" in z.namelist()
     forms = tmp_path / "报名表.pdf"
-    r = cli("export", "forms", "--out", str(forms), "--point", "如东县")
+    r = cli("export", "forms", "--out", str(forms), "--point", "如东县", "--status", "全部")
     assert r.returncode == 0, r.stderr
     assert forms.read_bytes().startswith(b"%PDF")
     # Debian's WenQuanYi was hidden: the font embedded is the one the bundle carries.
