@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from app.services.private_files import restrict_on_windows
+
 APP_NAME = "ClassDesk"
 DB_FILE = "classdesk.sqlite3"
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
@@ -56,6 +58,9 @@ def ensure_private_dir(path: Path) -> Path:
     base = data_dir()
     for p in (base, path):
         p.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if os.name == "posix" and (p == base or base in p.parents):
-            os.chmod(p, 0o700)
+        if p == base or base in p.parents:
+            if os.name == "posix":
+                os.chmod(p, 0o700)
+            else:
+                restrict_on_windows(p, folder=True)
     return path
