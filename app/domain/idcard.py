@@ -135,10 +135,11 @@ def check_id_number(
         return None, [
             error(field, f"身份证号中的出生日期 {shown} 早于1900年：请核对身份证号是否抄错"),
         ]
-    expected = check_digit(number[:17])
-    if last != expected:
+    if last != check_digit(number[:17]):
+        # Not "the last digit should be …": any of the 18 may be the slip, and naming one
+        # invites changing a right digit to fit a wrong one.
         return None, [
-            error(field, f"校验位不对：按前17位应为 {expected}，请核对身份证号是否抄错"),
+            error(field, "校验位不对：有数字抄错或前后颠倒，请对照证件逐位核对身份证号"),
         ]
 
     code6 = number[:6]

@@ -35,18 +35,23 @@ from app.domain.codes import (
 from app.domain.yearmonth import YearMonth
 from app.services.applicants import ApplicantService
 from app.services.errors import NotFoundError, ServiceError
-from tests.support.people import applicant, credit_code, id_number
+from tests.support.people import applicant, id_number
+from tests.ui.paper_keys import KEY_TARGET, LI_CREDIT, LI_ID, type_paper_person
 from ui.dialogs.conflict import ConflictDialog
 from ui.dialogs.history import HistoryDialog
-from ui.pages.registration.form.applicant_form import LAST_POINT_KEY, ApplicantForm
+from ui.pages.registration.form.applicant_form import (
+    LAST_POINT_DATABASE_KEY,
+    LAST_POINT_KEY,
+    ApplicantForm,
+    remember_point,
+)
 from ui.widgets import messages
 from ui.widgets.messages import SB
 
 CLOCK = datetime(2021, 9, 20, 10, 0)
 
-# The paper form typed in the keyboard test: 李明 from 如皋, through his employer.
-LI_ID = id_number(region="320682", birth=date(1995, 8, 16), seq=34, male=True)
-LI_CREDIT = credit_code("91320682MA1N8P3Q5")
+# The paper form typed in the keyboard test: 李明 from 如皋, through his employer
+# (tests/ui/paper_keys.py, shared with bench/bench_keys.py).
 
 
 # ---------------------------------------------------------------- fixtures and helpers
@@ -224,25 +229,11 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     # a first start: no last point, so the cursor waits in 报名点
     assert focused() is form.office.point
     assert form.sheet2.serial_label.text() == "报名序号：保存后自动编号"
-    # fmt: off
-    steps: list[str | None] = [
-        "如皋", "1", "1",                      # 报名点, 报名方式, 学员类别 (参加考试 is skipped)
-        "李明", "1", "1", LI_ID, None,          # 姓名, 性别, 民族, 身份证号, 年月 (from the ID)
-        "2", "1", "南京审计大学", "6",          # 政治面貌, 身份类别, 毕业学校, 信用工作年限
-        "2", "1707", "1", "信用管理",           # 最高学历, 毕业时间 YYMM, 所学专业, 专业名称
-        "如皋市诚信融资担保有限公司", "3",       # 工作单位, 单位性质
-        "江苏省如皋市如城街道福寿路8号", "226500",
-        "0513-87512345", "139 1234 8888", "liming@163.com",
-        "无", "", "", "5",                      # 原证书等级, 授证单位, 授证时间, 专业工龄
-        "2019年信用管理业务培训", "2019-12", "学信网学历认证报告",
-        "", "", "", "", "", "",                 # the evaluation body's part: left blank
-        LI_CREDIT, "现场确认时再核对单位证明",
-    ]
-    # fmt: on
-    for text in steps:
-        if text:
-            type_text(qtbot, text)
-        tab(qtbot)
+    # Tab passes by what the ID gives (性别, 年月), the office's defaults (报名方式,
+    # 学员类别), 授证单位/时间 after "无" and the evaluation body's folded part: the
+    # person of the paper form in at most KEY_TARGET keys, Ctrl+S included (was 166).
+    count = type_paper_person(save=False)
+    assert count.keys + 1 <= KEY_TARGET, f"{count.keys + 1} keys, {count.tabs} Tab"
     assert form.is_dirty()
     assert form.sheet2.gender.currentText() == "1 男"
     assert form.sheet2.birth_ym.text() == "1995-08"
@@ -304,25 +295,57 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     assert focused() is form.sheet2.name
 
 
-def test_tab_order_follows_the_paper_form(qtbot: QtBot, form: ApplicantForm) -> None:
+def test_tab_order_follows_the_paper_form_past_what_nobody_types(
+    qtbot: QtBot, form: ApplicantForm
+) -> None:
     focus_on(qtbot, form.office.point)
     visited = [focused().objectName()]
-    for _ in range(len(form.tab_chain()) - 5):
+    for _ in range(28):
         tab(qtbot)
         visited.append(focused().objectName())
     # fmt: off
     assert visited == [
-        "registration_point", "registration_type", "enrolment_type",
-        "name", "gender", "ethnicity", "id_number", "birth_ym", "political_status",
+        "registration_point",
+        "name", "ethnicity", "id_number", "political_status",
         "identity_category", "school", "credit_work_years", "education", "graduation",
         "major_relation", "major_name", "employer", "employer_nature", "address",
         "postal_code", "phone", "mobile", "email",
         "prior_cert_level", "cert_issuer", "cert_date", "professional_years",
         "training_history", "training_end", "other_materials",
-        "review_opinion", "reviewer", "admission_no", "score_knowledge", "score_skill",
-        "score_overall", "employer_credit_code", "note", "party_or_military_school",
+        "employer_credit_code", "note", "party_or_military_school",
     ]
     # fmt: on
+    # "无": no certificate, so Tab goes from 原证书等级 straight to 专业工龄
+    focus_on(qtbot, form.sheet4.prior_cert_level)
+    type_text(qtbot, "无")
+    tab(qtbot)
+    assert focused() is form.sheet4.professional_years
+
+
+def test_what_tab_passes_by_is_still_reached_by_its_alt_key_or_a_click(
+    qtbot: QtBot, form: ApplicantForm
+) -> None:
+    focus_on(qtbot, form.sheet2.name)
+    for key, widget in (
+        (Qt.Key.Key_X, form.sheet2.gender),
+        (Qt.Key.Key_Y, form.sheet2.birth_ym),
+        (Qt.Key.Key_B, form.office.registration_type),
+        (Qt.Key.Key_L, form.office.enrolment_type),
+    ):
+        press(qtbot, key, Qt.KeyboardModifier.AltModifier)
+        assert focused() is widget, widget.objectName()
+    focus_on(qtbot, form.sheet2.name)
+    form.scroll_area.ensureWidgetVisible(form.sheet2.birth_ym)
+    qtbot.mouseClick(form.sheet2.birth_ym, Qt.MouseButton.LeftButton)
+    assert focused() is form.sheet2.birth_ym
+    # the evaluation body's part: folded on a new form, opened by Alt+J, then in Tab's way
+    assert not form.sheet4.review_opinion.isVisibleTo(form)
+    focus_on(qtbot, form.sheet4.other_materials)
+    press(qtbot, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: form.sheet4.review_opinion.isVisibleTo(form))  # animated click
+    focus_on(qtbot, form.sheet4.other_materials)
+    tab(qtbot)
+    assert focused() is form.sheet4.review_opinion
 
 
 def test_the_enrolment_type_alone_decides_the_fees(qtbot: QtBot, form: ApplicantForm) -> None:
@@ -401,12 +424,42 @@ def test_live_check_shows_problems_next_to_the_field_and_a_summary(
     wait_checked(qtbot, form)
     qtbot.waitUntil(lambda: "11位" in form.problem_text("mobile"))
     assert form.problem_severity("mobile") == "error"
-    errors = sum(1 for p in form.problems() if p.is_error)
-    warnings = len(form.problems()) - errors
-    assert form.header.summary_label.text() == f"{errors} 个错误，{warnings} 个提醒"
+    # the summary counts what was left behind: 报名点 (the cursor's first field, left
+    # empty) and 手机; not the fields nobody has reached yet
+    assert len(form.problems()) > 2
+    assert form.header.summary_label.text() == "2 个错误"
     tab(qtbot)  # leaving 手机 for EMAIL; leaving an empty required field shows its hint
     tab(qtbot)
     assert form.problem_text("email") == ""  # e-mail is optional
+
+
+def test_a_blank_new_form_is_quiet_until_a_field_is_left_or_save_is_pressed(
+    qtbot: QtBot, form: ApplicantForm, dialogs: Dialogs
+) -> None:
+    assert form.problems()  # 姓名, 身份证号 … are missing: the form knows
+    assert form.header.summary_label.text() == "请按纸质报名表逐项填写，填写时自动检查"
+    assert form.header.summary_label.property("state") == "idle"
+    assert all(form.problem_text(name) == "" for name in form.cells.fields)
+    assert focused() is form.office.point
+    type_text(qtbot, "如皋")
+    tab(qtbot)
+    type_text(qtbot, "李明")  # still in 姓名: nothing left behind is wrong
+    wait_checked(qtbot, form)
+    assert "错误" not in form.header.summary_label.text()
+    assert all(form.problem_text(name) == "" for name in form.cells.fields)
+    dialogs.answers.append(SB.No)
+    assert not form.save()
+    assert "个错误" in form.header.summary_label.text()
+    assert form.problem_text("id_number") != ""
+
+
+def test_a_number_and_its_unit_stay_on_one_line(qtbot: QtBot, form: ApplicantForm) -> None:
+    retype(qtbot, form.sheet2.mobile, "1391234")
+    wait_checked(qtbot, form)
+    qtbot.waitUntil(lambda: "11位" in form.problem_text("mobile"))
+    shown = form.cells.fields["mobile"].message.text()
+    assert "11\u2060位" in shown  # a word joiner: Qt never breaks "11" from "位"
+    assert "\u2060" not in form.problem_text("mobile")
 
 
 def test_graduation_accepts_paper_yymm_and_full_year_month(
@@ -885,8 +938,21 @@ def test_point_alias_becomes_the_point_name(qtbot: QtBot, form: ApplicantForm) -
 def test_last_point_is_remembered_between_forms(
     qtbot: QtBot, svc: ApplicantService, form_settings: QSettings, dialogs: Dialogs
 ) -> None:
-    form_settings.setValue(LAST_POINT_KEY, "启东市")
+    remember_point(form_settings, svc, "启东市")
     form = make_form(qtbot, svc, form_settings)
     assert form.office.point.currentText() == "启东市"
+    assert form.office.carried.isVisibleTo(form)
+    assert "启东市" in form.office.carried.text()
     assert not form.is_dirty()
     assert focused() is form.sheet2.name
+
+
+def test_a_point_saved_in_another_database_is_not_carried_over(
+    qtbot: QtBot, svc: ApplicantService, form_settings: QSettings, dialogs: Dialogs
+) -> None:
+    form_settings.setValue(LAST_POINT_KEY, "启东市")  # from a program of before, or
+    form_settings.setValue(LAST_POINT_DATABASE_KEY, "0123456789abcdef")  # another file
+    form = make_form(qtbot, svc, form_settings)
+    assert form.office.point.currentText() == ""
+    assert not form.office.carried.isVisibleTo(form)
+    assert focused() is form.office.point

@@ -172,7 +172,14 @@ class PhotoBox(QFrame):
         for button in (self.choose_button, self.fix_button, self.remove_button):
             buttons.addWidget(button)
         holder = QWidget(self)
-        holder.setFixedWidth(PICTURE_WIDTH)
+        # the picture's width, or what the three texts need with a little padding each
+        texts = [b.fontMetrics().horizontalAdvance(b.text()) + 12
+                 for b in (self.choose_button, self.fix_button, self.remove_button)]
+        for button, width in zip(
+            (self.choose_button, self.fix_button, self.remove_button), texts, strict=True
+        ):
+            buttons.setStretch(buttons.indexOf(button), width)
+        holder.setFixedWidth(max(PICTURE_WIDTH, sum(texts) + 2 * buttons.spacing()))
         holder.setLayout(buttons)
         buttons.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -48,6 +48,12 @@ SEARCH_DELAY_MS = 0
 
 # Default column widths in characters of the list's font (报名序号 … 问题).
 _COLUMN_CHARS = (4.5, 4.5, 2.8, 11.5, 7, 12, 7.5, 5.5, 3.5)
+M = ApplicantTableModel
+KEY_COLUMNS = (M.COL_SERIAL, M.COL_PROBLEMS, M.COL_NAME, M.COL_POINT)
+"""Always in view, in this order on screen: a flagged person never looks clean."""
+OPTIONAL_COLUMNS = (M.COL_ID_NUMBER, M.COL_STATUS, M.COL_GENDER, M.COL_MOBILE, M.COL_EMPLOYER)
+"""Shown, in this order, as far as the list is wide enough (widen it to see more)."""
+HEADER_KEY = "registration/list_header2"  # 2: 问题 moved next to 报名序号
 
 
 class ApplicantListWidget(QWidget):
@@ -123,6 +129,8 @@ class ApplicantListWidget(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(ApplicantTableModel.COL_SERIAL, Qt.SortOrder.AscendingOrder)
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
+        self._widths: dict[int, int] = {}
         rows = self.table.verticalHeader()
         rows.setVisible(False)
         # Fixed row height: no per-row size hints to compute over 1000 rows on every keystroke.
@@ -132,6 +140,8 @@ class ApplicantListWidget(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
+        for visual, col in enumerate(KEY_COLUMNS):
+            header.moveSection(header.visualIndex(col), visual)
         self._set_default_widths()
 
         self.count_label = QLabel()
@@ -184,19 +194,37 @@ class ApplicantListWidget(QWidget):
             ApplicantTableModel.COL_PROBLEMS,
             max(header.sectionSize(ApplicantTableModel.COL_PROBLEMS), icon + 3 * em),
         )
+        self._widths = {col: header.sectionSize(col) for col in range(len(_COLUMN_CHARS))}
+
+    def fit_columns(self) -> None:
+        """The key columns always; the others, in OPTIONAL_COLUMNS' order, while they fit
+        the list's width: nothing to scroll sideways for."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        for col in range(len(_COLUMN_CHARS)):
+            if not header.isSectionHidden(col) and header.sectionSize(col) > 0:
+                self._widths[col] = header.sectionSize(col)
+        used = sum(self._widths.get(col, 0) for col in KEY_COLUMNS)
+        for col in OPTIONAL_COLUMNS:
+            width = self._widths.get(col, 0)
+            fits = used + width <= room
+            if fits:
+                used += width
+            if header.isSectionHidden(col) == fits:
+                header.setSectionHidden(col, not fits)
+                if fits:
+                    header.resizeSection(col, width)
 
     def _restore_header(self) -> None:
         if self._settings is None:
             return
-        state = self._settings.value("registration/list_header")
+        state = self._settings.value(HEADER_KEY)
         if state is not None and not self.table.horizontalHeader().restoreState(state):
             self._set_default_widths()
 
     def save_state(self) -> None:
         if self._settings is not None:
-            self._settings.setValue(
-                "registration/list_header", self.table.horizontalHeader().saveState()
-            )
+            self._settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
 
     # ------------------------------------------------------------------ data
     def filters(self) -> dict[str, Any]:
@@ -343,7 +371,9 @@ class ApplicantListWidget(QWidget):
         self.search_edit.selectAll()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self.fit_columns()
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
             if watched is self.search_edit:
                 if key == Qt.Key.Key_Down and not event.modifiers():

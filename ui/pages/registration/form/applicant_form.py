@@ -7,6 +7,7 @@ widget itself: the header, opening, saving (conflicts, duplicate ID numbers), de
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from ui.dialogs.history import HistoryDialog
 from ui.pages.registration.form.binding import FormBinding, ProblemsView
 from ui.pages.registration.form.cells import FORM_STYLE, FieldCells
 from ui.pages.registration.form.duplicates import DuplicateWatch
+from ui.pages.registration.form.email import EmailCompletion
 from ui.pages.registration.form.employer import EmployerCompletion
 from ui.pages.registration.form.header import FormHeader
 from ui.pages.registration.form.office import OfficeNotes, OfficeStrip, SummarySheet
@@ -44,7 +46,20 @@ if TYPE_CHECKING:
     from app.services.applicants import ApplicantRecord, ApplicantService
 
 LAST_POINT_KEY = "form/last_point"
+LAST_POINT_DATABASE_KEY = "form/last_point_database"
+"""Which database the last point was saved in: a point never carries over to another."""
 VALIDATION_DELAY_MS = 150
+
+
+def database_key(service: ApplicantService) -> str:
+    """A fingerprint of the database the service works on (its URL, never stored as such)."""
+    return hashlib.sha256(service.db.url.encode("utf-8")).hexdigest()[:16]
+
+
+def remember_point(settings: QSettings, service: ApplicantService, point: str) -> None:
+    """The point the next new form starts with, for this database only."""
+    settings.setValue(LAST_POINT_KEY, point)
+    settings.setValue(LAST_POINT_DATABASE_KEY, database_key(service))
 
 
 class ApplicantForm(QWidget):
@@ -135,6 +150,14 @@ class ApplicantForm(QWidget):
         self.sheet5 = SummarySheet(self.cells)
         self.notes = OfficeNotes(self.cells)
         self.photo_box = self.sheet2.photo_box
+        # Tab passes by what follows from the ID number (性别, 年月) and the office's
+        # defaults (报名方式, 学员类别); a click or the label's Alt key still reaches them.
+        # The evaluation body's part is folded away (sheet4) and 授证单位/时间 wait while
+        # 原证书等级 is "无" (binding).
+        for widget in (self.sheet2.gender, self.sheet2.birth_ym,
+                       self.office.registration_type, self.office.enrolment_type):
+            widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.email_completion = EmailCompletion(self.sheet2.email)
         self.photo_box.sig_pending_changed.connect(lambda _held: self._update_dirty())
 
         content = QWidget()
@@ -142,8 +165,16 @@ class ApplicantForm(QWidget):
         body = QVBoxLayout(content)
         body.setContentsMargins(14, 10, 14, 14)
         body.setSpacing(10)
-        for part in (self.office, self.sheet2, self.sheet4, self.sheet5, self.notes):
+        for part in (self.sheet2, self.sheet4, self.sheet5, self.notes):
             body.addWidget(part)
+        # the office strip stays in view above the scrolling paper form (after Ctrl+N the
+        # point carried over is always seen)
+        strip = QWidget()
+        strip.setObjectName("officeStripHolder")
+        strip_lay = QVBoxLayout(strip)
+        strip_lay.setContentsMargins(14, 8, 14 + 16, 0)
+        strip_lay.addWidget(self.office)
+        outer.addWidget(strip)
         body.addStretch(1)
 
         self.scroll_area = QScrollArea()
@@ -230,9 +261,11 @@ class ApplicantForm(QWidget):
     def new_applicant(self) -> None:
         """Show an empty form for a new applicant (the last registration point kept)."""
         last = str(self.settings.value(LAST_POINT_KEY, "") or "")
-        point = last if last in self.service.point_names() else ""
+        same_db = self.settings.value(LAST_POINT_DATABASE_KEY) == database_key(self.service)
+        point = last if same_db and last in self.service.point_names() else ""
         self._record = None
         self._show(ApplicantData(registration_point=point), show_all=False)
+        self.office.show_carried(point)
         self.header.say()
         (self.sheet2.name if point else self.office.point).setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -411,6 +444,8 @@ class ApplicantForm(QWidget):
     def _edited(self, name: str) -> None:
         if self.binding.filling:
             return
+        if name == "registration_point":
+            self.office.show_carried("")
         self._touched.add(name)
         self.header.say()
         self._validate_timer.start()
@@ -489,7 +524,7 @@ class ApplicantForm(QWidget):
 
     def _saved(self, record: ApplicantRecord) -> None:
         if record.data.registration_point:
-            self.settings.setValue(LAST_POINT_KEY, record.data.registration_point)
+            remember_point(self.settings, self.service, record.data.registration_point)
         if self._record is None:  # first save: the photo held for the new applicant
             self.photo_box.store_pending(record.id)
         self._show_record(record, opened=False)  # the same record, as stored

@@ -4,6 +4,7 @@ own choices), and its problems shown at each field and in the summary."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.codes import EnrolmentType, RegistrationType
+from app.domain.contact import NANTONG_AREA_CODE, parse_landline
 from app.domain.fees import fee_due
 from app.domain.idcard import IdInfo, check_id_number, normalize_id_number
 from app.domain.problems import Problem, error
@@ -86,6 +88,8 @@ class FormBinding:
         o, s2 = self.office, self.sheet2
         o.point.currentTextChanged.connect(lambda _t: edited("registration_point"))
         o.point_edit().editingFinished.connect(self.normalise_point)
+        self.sheet2.phone.editingFinished.connect(self.complete_phone)
+        self.sheet4.prior_cert_level.textChanged.connect(self.apply_prior_cert)
         self.notes.party_or_military_school.toggled.connect(
             lambda _b: edited("party_or_military_school")
         )
@@ -205,6 +209,8 @@ class FormBinding:
         self.auto_birth = info is not None and d.birth_ym in (None, YearMonth.of(info.birth_date))
         self.update_id_hint()
         self.update_graduation_hint()
+        self.apply_prior_cert()
+        s4.fold_body_unless_filled()
 
     # ------------------------------------------------------------------ what follows
     def normalise_point(self) -> None:
@@ -224,6 +230,19 @@ class FormBinding:
         if name != text:
             point_combo.setCurrentIndex(point_combo.findText(name))
             point_combo.setEditText(name)
+
+    def complete_phone(self) -> None:
+        """A local number typed without its area code ("85215704") gets Nantong's."""
+        edit = self.sheet2.phone
+        landline = parse_landline(edit.text())
+        if landline is not None and not landline.area_code:
+            edit.setText(str(replace(landline, area_code=NANTONG_AREA_CODE)))
+
+    def apply_prior_cert(self, *_: object) -> None:
+        """原证书等级 "无": no 授证单位 or 授证时间 to type (Tab passes them by)."""
+        none = self.sheet4.prior_cert_level.text().strip() == "无"
+        for edit in (self.sheet4.cert_issuer, self.sheet4.cert_date):
+            edit.setEnabled(not none or bool(edit.text().strip()))
 
     def apply_registration_type(self, *_: object) -> None:
         """个人报名 needs no employer's stamps and may leave the credit code empty."""
@@ -306,6 +325,18 @@ class FormBinding:
         self.sheet2.graduation_hint.setText(f"= {text}" if text else "")
 
 
+WORD_JOINER = "\u2060"
+_NUMBER_EDGE = re.compile(
+    r"(?<=[0-9A-Za-z])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[0-9A-Za-z])"
+)
+
+
+def keep_together(text: str) -> str:
+    """No line break between a number and the character it belongs to ("10位", "第3"):
+    Qt may break between any two Chinese characters, and "10 / 位" reads badly."""
+    return _NUMBER_EDGE.sub(WORD_JOINER, text)
+
+
 class ProblemsView:
     """The problems found, shown under their fields (once touched, or after a save) and
     counted in the form's summary line."""
@@ -336,7 +367,7 @@ class ProblemsView:
             severity = ""
             if shown:
                 severity = "error" if any(p.is_error for p in shown) else "warning"
-            f.message.setText("\n".join(p.message for p in shown))
+            f.message.setText(keep_together("\n".join(p.message for p in shown)))
             f.message.setVisible(bool(shown))
             if f.message.property("severity") != severity:
                 f.message.setProperty("severity", severity)
@@ -344,9 +375,13 @@ class ProblemsView:
             if f.editor.property("problem") != severity:
                 f.editor.setProperty("problem", severity)
                 repolish(f.editor)
-        n_errors = sum(1 for p in problems if p.is_error)
-        n_warnings = len(problems) - n_errors
-        if n_errors or n_warnings:
+        # the summary counts what is shown: a field not reached yet is no mistake
+        counted = [p for p in problems if show_all or p.field in touched]
+        n_errors = sum(1 for p in counted if p.is_error)
+        n_warnings = len(counted) - n_errors
+        if not counted and len(problems) and not show_all:
+            text, state = "已填写的内容没有发现问题", "idle"
+        elif n_errors or n_warnings:
             parts = []
             if n_errors:
                 parts.append(f"{n_errors} 个错误")
@@ -360,7 +395,7 @@ class ProblemsView:
             text, state = "请按纸质报名表逐项填写，填写时自动检查", "idle"
         self.summary_label.setText(text)
         self.summary_label.setToolTip(
-            "\n".join(f"{FIELD_LABELS.get(p.field, p.field)}：{p.message}" for p in problems)
+            "\n".join(f"{FIELD_LABELS.get(p.field, p.field)}：{p.message}" for p in counted)
         )
         if self.summary_label.property("state") != state:
             self.summary_label.setProperty("state", state)
@@ -369,7 +404,7 @@ class ProblemsView:
     def problem_text(self, name: str) -> str:
         """The problem line shown under field `name` ("" when none is shown)."""
         f = self.fields[name]
-        return f.message.text() if not f.message.isHidden() else ""
+        return f.message.text().replace(WORD_JOINER, "") if not f.message.isHidden() else ""
 
     def problem_severity(self, name: str) -> str:
         """ "error", "warning" or "" for the field's shown state."""

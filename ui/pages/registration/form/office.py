@@ -62,19 +62,33 @@ class OfficeStrip(QFrame):
         self.fee_note.setObjectName("enrolmentFee")
         self.fee_note.setStyleSheet("color: #667085;")
 
+        # which point a new form took over from the last one saved (hidden once changed)
+        self.carried = QLabel()
+        self.carried.setObjectName("carriedPoint")
+        self.carried.setProperty("role", "hint")
+        self.carried.hide()
+
         title = QLabel("办公室填写")
         title.setStyleSheet("font-weight: bold; color: #344054;")
         title.setMinimumHeight(30)
+        # two rows: it stays in view above the scrolling form, and fits a laptop
         grid.addWidget(title, 0, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         cells.add_label(grid, "报名点", self.point, 0, 1)
-        grid.addWidget(cells.cell("registration_point", self.point), 0, 2)
-        cells.add_label(grid, "报名方式", self.registration_type, 0, 3)
+        grid.addWidget(cells.cell("registration_point", self.point, self.carried), 0, 2)
+        cells.add_label(grid, "报名方式(&B)", self.registration_type, 0, 3)
         grid.addWidget(cells.cell("registration_type", self.registration_type), 0, 4)
-        cells.add_label(grid, "学员类别", self.enrolment_type, 0, 5)
-        grid.addWidget(cells.cell("enrolment_type", self.enrolment_type), 0, 6)
-        grid.addWidget(self.fee_note, 0, 7)
-        grid.setColumnStretch(2, 2)
-        grid.setColumnStretch(8, 1)
+        cells.add_label(grid, "学员类别(&L)", self.enrolment_type, 1, 1)
+        grid.addWidget(cells.cell("enrolment_type", self.enrolment_type), 1, 2)
+        self.fee_note.setWordWrap(True)
+        grid.addWidget(self.fee_note, 1, 3, 1, 2)
+        grid.setColumnStretch(2, 3)
+        grid.setColumnStretch(4, 2)
+
+    def show_carried(self, point: str) -> None:
+        """Say that `point` was taken over from the last applicant saved ("" hides it)."""
+        self.carried.setText(f"沿用上一位：{point}" if point else "")
+        self.carried.setToolTip("上一位保存的报名点；这一位不同就改掉" if point else "")
+        self.carried.setVisible(bool(point))
 
     def point_edit(self) -> QLineEdit:
         edit = self.point.lineEdit()

@@ -44,7 +44,6 @@ class RegistrationSheet(QFrame):
         self.serial_label = QLabel()
         self.serial_label.setObjectName("serialLabel")
         self.serial_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.serial_label.setMinimumWidth(220)
         top.addWidget(tag)
         top.addWidget(self.form_title, 1)
         top.addWidget(self.serial_label)
@@ -58,7 +57,6 @@ class RegistrationSheet(QFrame):
         self.id_number.setFont(mono_font())
         id_width = self.id_number.fontMetrics().horizontalAdvance("0" * 18) + 60
         self.id_number.setMinimumWidth(id_width)
-        self.id_number.setMaximumWidth(id_width + 60)
         self.id_hint = cells.hint()
         self.id_hint.setObjectName("idHint")
         self.birth_ym = YearMonthEdit(today, yymm=False)
@@ -84,66 +82,79 @@ class RegistrationSheet(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        # row 0: 姓名 | 性别 | 民族                     | photo (column 6, rows 0–7)
+        # Two pairs of label and editor a row where the paper has three (it fits a laptop
+        # beside the list); the photo at the top right, beside the first four rows. Tab
+        # follows the paper's order (tab_chain), not this grid.
+        # row 0: 姓名 | 性别                          | photo (column 4, rows 0–3)
         cells.add_label(grid, "姓　　名", self.name, 0, 0)
         grid.addWidget(cells.cell("name", self.name), 0, 1)
-        cells.add_label(grid, "性别", self.gender, 0, 2)
+        cells.add_label(grid, "性别(&X)", self.gender, 0, 2)
         grid.addWidget(cells.cell("gender", self.gender), 0, 3)
-        cells.add_label(grid, "民族", self.ethnicity, 0, 4)
-        grid.addWidget(cells.cell("ethnicity", self.ethnicity), 0, 5)
-        # row 1: 身份证号
-        cells.add_label(grid, "身份证号", self.id_number, 1, 0)
+        # row 1: 民族 | 年月
+        cells.add_label(grid, "民族", self.ethnicity, 1, 0)
+        grid.addWidget(cells.cell("ethnicity", self.ethnicity), 1, 1)
+        cells.add_label(grid, "年月(&Y)", self.birth_ym, 1, 2)
+        grid.addWidget(cells.cell("birth_ym", self.birth_ym), 1, 3)
+        # row 2: 身份证号, with what it says underneath
+        cells.add_label(grid, "身份证号", self.id_number, 2, 0)
+        self.id_hint.setWordWrap(True)
         id_cell = cells.cell("id_number", self.id_number, self.id_hint, stretch=False)
-        grid.addWidget(id_cell, 1, 1, 1, 5)
-        # row 2: 年月 | 政治面貌 | 身份类别
-        cells.add_label(grid, "年　　月", self.birth_ym, 2, 0)
-        grid.addWidget(cells.cell("birth_ym", self.birth_ym), 2, 1)
-        cells.add_label(grid, "政治面貌", self.political_status, 2, 2)
-        grid.addWidget(cells.cell("political_status", self.political_status), 2, 3)
-        cells.add_label(grid, "身份类别", self.identity_category, 2, 4)
-        grid.addWidget(cells.cell("identity_category", self.identity_category), 2, 5)
-        # row 3: 毕业学校 | 信用工作年限
-        cells.add_label(grid, "毕业学校", self.school, 3, 0)
-        grid.addWidget(cells.cell("school", self.school), 3, 1, 1, 3)
-        cells.add_label(grid, "信用工作年限", self.credit_work_years, 3, 4)
-        grid.addWidget(cells.cell("credit_work_years", self.credit_work_years), 3, 5)
-        # row 4: 最高学历 | 毕业时间 | 所学专业 (code + name)
-        cells.add_label(grid, "最高学历", self.education, 4, 0)
-        grid.addWidget(cells.cell("education", self.education), 4, 1)
-        cells.add_label(grid, "毕业时间", self.graduation, 4, 2)
-        grid.addWidget(cells.cell("graduation", self.graduation, self.graduation_hint), 4, 3)
-        cells.add_label(grid, "所学专业", self.major_relation, 4, 4)
+        grid.addWidget(id_cell, 2, 1, 1, 3)
+        # row 3: 政治面貌 | 身份类别
+        cells.add_label(grid, "政治面貌", self.political_status, 3, 0)
+        grid.addWidget(cells.cell("political_status", self.political_status), 3, 1)
+        cells.add_label(grid, "身份类别", self.identity_category, 3, 2)
+        grid.addWidget(cells.cell("identity_category", self.identity_category), 3, 3)
+        # row 4: 毕业学校 | 信用工作年限
+        cells.add_label(grid, "毕业学校", self.school, 4, 0)
+        grid.addWidget(cells.cell("school", self.school), 4, 1)
+        cells.add_label(grid, "信用工作年限", self.credit_work_years, 4, 2)
+        grid.addWidget(cells.cell("credit_work_years", self.credit_work_years), 4, 3, 1, 2)
+        # row 5: 最高学历 | 毕业时间
+        cells.add_label(grid, "最高学历", self.education, 5, 0)
+        grid.addWidget(cells.cell("education", self.education), 5, 1)
+        cells.add_label(grid, "毕业时间", self.graduation, 5, 2)
+        grid.addWidget(cells.cell("graduation", self.graduation, self.graduation_hint), 5, 3, 1, 2)
+        # row 6: 所学专业 (code + name) across
+        cells.add_label(grid, "所学专业", self.major_relation, 6, 0)
         major = QWidget()
         major_lay = QHBoxLayout(major)
         major_lay.setContentsMargins(0, 0, 0, 0)
         major_lay.setSpacing(6)
-        major_lay.addWidget(cells.cell("major_relation", self.major_relation), 0)
+        major_lay.addWidget(cells.cell("major_relation", self.major_relation), 1)
         major_lay.addWidget(cells.cell("major_name", self.major_name), 1)
-        grid.addWidget(major, 4, 5)
-        # row 5: 工作单位 | 单位性质
-        cells.add_label(grid, "工作单位", self.employer, 5, 0)
-        grid.addWidget(cells.cell("employer", self.employer), 5, 1, 1, 3)
-        cells.add_label(grid, "单位性质", self.employer_nature, 5, 4)
-        grid.addWidget(cells.cell("employer_nature", self.employer_nature), 5, 5)
-        # row 6: 通讯地址 | 邮政编码
-        cells.add_label(grid, "通讯地址", self.address, 6, 0)
-        grid.addWidget(cells.cell("address", self.address), 6, 1, 1, 3)
-        cells.add_label(grid, "邮政编码", self.postal_code, 6, 4)
-        grid.addWidget(cells.cell("postal_code", self.postal_code), 6, 5)
-        # row 7: 联系电话 | 手机 | EMAIL地址
-        cells.add_label(grid, "联系电话", self.phone, 7, 0)
-        grid.addWidget(cells.cell("phone", self.phone), 7, 1)
-        cells.add_label(grid, "手机", self.mobile, 7, 2)
-        grid.addWidget(cells.cell("mobile", self.mobile), 7, 3)
-        cells.add_label(grid, "EMAIL地址", self.email, 7, 4)
-        grid.addWidget(cells.cell("email", self.email), 7, 5)
+        # "会计学" whole, and more: the name is what the province reads
+        major_width = self.major_name.fontMetrics().horizontalAdvance("会计学") * 3
+        self.major_name.setMinimumWidth(major_width)
+        grid.addWidget(major, 6, 1, 1, 4)
+        # row 7: 工作单位 | 单位性质
+        cells.add_label(grid, "工作单位", self.employer, 7, 0)
+        grid.addWidget(cells.cell("employer", self.employer), 7, 1)
+        cells.add_label(grid, "单位性质", self.employer_nature, 7, 2)
+        grid.addWidget(cells.cell("employer_nature", self.employer_nature), 7, 3, 1, 2)
+        # row 8: 通讯地址 | 邮政编码
+        cells.add_label(grid, "通讯地址", self.address, 8, 0)
+        grid.addWidget(cells.cell("address", self.address), 8, 1)
+        cells.add_label(grid, "邮政编码", self.postal_code, 8, 2)
+        grid.addWidget(cells.cell("postal_code", self.postal_code), 8, 3, 1, 2)
+        # row 9: 联系电话 | 手机
+        cells.add_label(grid, "联系电话", self.phone, 9, 0)
+        grid.addWidget(cells.cell("phone", self.phone), 9, 1)
+        cells.add_label(grid, "手机", self.mobile, 9, 2)
+        grid.addWidget(cells.cell("mobile", self.mobile), 9, 3, 1, 2)
+        # row 10: EMAIL地址
+        cells.add_label(grid, "EMAIL地址", self.email, 10, 0)
+        grid.addWidget(cells.cell("email", self.email), 10, 1)
+        wide = self.phone.fontMetrics().horizontalAdvance("0513-81388052") + 16
+        for edit in (self.phone, self.mobile, self.postal_code):
+            edit.setMinimumWidth(wide)
 
         # the electronic photo: checked, fixed and stored by the box itself
         self.photo_box = PhotoBox.for_service(service)
         top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-        grid.addWidget(self.photo_box, 0, 6, 8, 1, top_right)
+        grid.addWidget(self.photo_box, 0, 4, 4, 1, top_right)
 
-        for col, stretch in enumerate((0, 3, 0, 2, 0, 3, 0)):
+        for col, stretch in enumerate((0, 3, 0, 2, 0)):
             grid.setColumnStretch(col, stretch)
         outer.addLayout(grid)
 

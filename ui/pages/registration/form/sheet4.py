@@ -7,7 +7,15 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.pages.registration.form.cells import FieldCells, mono_font
 from ui.widgets.code_combo import IntEdit, YearMonthEdit
@@ -52,37 +60,36 @@ class EvaluationSheet(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
+        # two pairs a row (the paper has four): it fits beside the list on a laptop
         cells.add_label(grid, "年龄", self.age, 0, 0)
         grid.addWidget(self.age, 0, 1, Qt.AlignmentFlag.AlignTop)
         cells.add_label(grid, "原证书等级", self.prior_cert_level, 0, 2)
         grid.addWidget(cells.cell("prior_cert_level", self.prior_cert_level), 0, 3)
-        cells.add_label(grid, "授证单位", self.cert_issuer, 0, 4)
-        grid.addWidget(cells.cell("cert_issuer", self.cert_issuer), 0, 5)
-        cells.add_label(grid, "授证时间", self.cert_date, 0, 6)
-        grid.addWidget(cells.cell("cert_date", self.cert_date), 0, 7)
+        cells.add_label(grid, "授证单位", self.cert_issuer, 1, 0)
+        grid.addWidget(cells.cell("cert_issuer", self.cert_issuer), 1, 1)
+        cells.add_label(grid, "授证时间", self.cert_date, 1, 2)
+        grid.addWidget(cells.cell("cert_date", self.cert_date), 1, 3)
 
         level = LEVEL_OF.get(service.campaign.level_name, "三级")
         occupation = QLabel(f"申报职业：信用管理师　　申报等级：{level}")
         occupation.setProperty("role", "hint")
-        grid.addWidget(occupation, 1, 1, 1, 5)
-        cells.add_label(grid, "专业工龄", self.professional_years, 1, 6)
-        grid.addWidget(cells.cell("professional_years", self.professional_years), 1, 7)
+        occupation.setWordWrap(True)
+        grid.addWidget(occupation, 2, 1)
+        cells.add_label(grid, "专业工龄", self.professional_years, 2, 2)
+        grid.addWidget(cells.cell("professional_years", self.professional_years), 2, 3)
 
-        cells.add_label(grid, "参加过何种职业\n培训（教育）", self.training_history, 2, 0)
-        grid.addWidget(cells.cell("training_history", self.training_history), 2, 1, 1, 5)
-        cells.add_label(grid, "毕（结）业时间", self.training_end, 2, 6)
-        grid.addWidget(cells.cell("training_end", self.training_end), 2, 7)
+        cells.add_label(grid, "参加过何种职业\n培训（教育）", self.training_history, 3, 0)
+        grid.addWidget(cells.cell("training_history", self.training_history), 3, 1)
+        cells.add_label(grid, "毕（结）业时间", self.training_end, 3, 2)
+        grid.addWidget(cells.cell("training_end", self.training_end), 3, 3)
 
-        cells.add_label(grid, "其他证明材料", self.other_materials, 3, 0)
-        grid.addWidget(cells.cell("other_materials", self.other_materials), 3, 1, 1, 7)
-        for col, stretch in enumerate((0, 1, 0, 2, 0, 3, 0, 2)):
+        cells.add_label(grid, "其他证明材料", self.other_materials, 4, 0)
+        grid.addWidget(cells.cell("other_materials", self.other_materials), 4, 1, 1, 3)
+        for col, stretch in enumerate((0, 3, 0, 2)):
             grid.setColumnStretch(col, stretch)
         outer.addLayout(grid)
 
-        # the evaluation body's part
-        body = QFrame()
-        body.setObjectName("evaluationBodyGroup")
-        body.setProperty("role", "subsection")
+        # the evaluation body's part: folded away until it is opened or holds something
         self.review_opinion = cells.line(200)
         self.reviewer = cells.line(30)
         self.admission_no = cells.line(30)
@@ -92,30 +99,62 @@ class EvaluationSheet(QFrame):
         self.score_overall = IntEdit()
         for score in (self.score_knowledge, self.score_skill, self.score_overall):
             score.setPlaceholderText("0–100")
-        body_lay = QVBoxLayout(body)
+        self.body_toggle = QToolButton()
+        self.body_toggle.setObjectName("evaluationBodyToggle")
+        self.body_toggle.setText("以下部分由鉴定机构填写(&J)")
+        self.body_toggle.setCheckable(True)
+        self.body_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.body_toggle.setAutoRaise(True)
+        self.body_toggle.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.body_toggle.setToolTip("资格初审意见、准考证号和成绩：由鉴定机构填写，点击展开")
+        self.body_toggle.toggled.connect(self.show_body)
+        outer.addWidget(self.body_toggle)
+        self.body = QFrame()
+        self.body.setObjectName("evaluationBodyGroup")
+        self.body.setProperty("role", "subsection")
+        body_lay = QVBoxLayout(self.body)
         body_lay.setContentsMargins(10, 6, 10, 8)
-        body_title = QLabel("以下部分由鉴定机构填写")
-        body_title.setProperty("role", "subsectionTitle")
-        body_lay.addWidget(body_title)
         g = QGridLayout()
         body_lay.addLayout(g)
         g.setHorizontalSpacing(8)
         g.setVerticalSpacing(6)
         cells.add_label(g, "资格初审意见", self.review_opinion, 0, 0)
-        g.addWidget(cells.cell("review_opinion", self.review_opinion), 0, 1, 1, 5)
-        cells.add_label(g, "审核人", self.reviewer, 0, 6)
-        g.addWidget(cells.cell("reviewer", self.reviewer), 0, 7)
-        cells.add_label(g, "准考证号", self.admission_no, 1, 0)
-        g.addWidget(cells.cell("admission_no", self.admission_no), 1, 1)
-        cells.add_label(g, "知识", self.score_knowledge, 1, 2)
-        g.addWidget(cells.cell("score_knowledge", self.score_knowledge), 1, 3)
-        cells.add_label(g, "技能", self.score_skill, 1, 4)
-        g.addWidget(cells.cell("score_skill", self.score_skill), 1, 5)
-        cells.add_label(g, "综合", self.score_overall, 1, 6)
-        g.addWidget(cells.cell("score_overall", self.score_overall), 1, 7)
-        for col, stretch in enumerate((0, 2, 0, 1, 0, 1, 0, 1)):
+        g.addWidget(cells.cell("review_opinion", self.review_opinion), 0, 1, 1, 3)
+        cells.add_label(g, "审核人", self.reviewer, 1, 0)
+        g.addWidget(cells.cell("reviewer", self.reviewer), 1, 1)
+        cells.add_label(g, "准考证号", self.admission_no, 1, 2)
+        g.addWidget(cells.cell("admission_no", self.admission_no), 1, 3)
+        cells.add_label(g, "知识", self.score_knowledge, 2, 0)
+        g.addWidget(cells.cell("score_knowledge", self.score_knowledge), 2, 1)
+        cells.add_label(g, "技能", self.score_skill, 2, 2)
+        g.addWidget(cells.cell("score_skill", self.score_skill), 2, 3)
+        cells.add_label(g, "综合", self.score_overall, 3, 0)
+        g.addWidget(cells.cell("score_overall", self.score_overall), 3, 1)
+        for col, stretch in enumerate((0, 1, 0, 1)):
             g.setColumnStretch(col, stretch)
-        outer.addWidget(body)
+        outer.addWidget(self.body)
+        self.show_body(False)
+
+    def body_fields(self) -> list[QLineEdit]:
+        """The evaluation body's editors: filled by others, so Tab passes them by."""
+        return [
+            self.review_opinion, self.reviewer, self.admission_no, self.score_knowledge,
+            self.score_skill, self.score_overall,
+        ]
+
+    def show_body(self, shown: bool) -> None:
+        """Unfold (or fold) the evaluation body's part."""
+        if self.body_toggle.isChecked() != shown:
+            self.body_toggle.setChecked(shown)  # comes back here through toggled
+            return
+        self.body.setVisible(shown)
+        self.body_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    def fold_body_unless_filled(self) -> None:
+        """A record whose body part holds something shows it; an empty one folds it."""
+        self.show_body(any(edit.text().strip() for edit in self.body_fields()))
 
     def tab_chain(self) -> list[QWidget]:
         return [
