@@ -160,8 +160,9 @@ def type_text(qtbot: QtBot, text: str) -> None:
 
 
 def tab(qtbot: QtBot, times: int = 1) -> None:
+    """Tab as the keyboard sends it: to a completer's open list when there is one."""
     for _ in range(times):
-        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        qtbot.keyClick(QApplication.activePopupWidget() or focused(), Qt.Key.Key_Tab)
 
 
 def press(
@@ -451,6 +452,24 @@ def test_a_blank_new_form_is_quiet_until_a_field_is_left_or_save_is_pressed(
     assert not form.save()
     assert "个错误" in form.header.summary_label.text()
     assert form.problem_text("id_number") != ""
+
+
+def test_the_point_is_found_by_its_pinyin_initials_and_waits_while_typed(
+    qtbot: QtBot, form: ApplicantForm
+) -> None:
+    assert form.office.matching_points("rg") == ["如皋市"]
+    assert form.office.matching_points("HM") == ["海门区"]
+    assert "崇川区" in form.office.matching_points("崇川")
+    assert focused() is form.office.point
+    type_text(qtbot, "如")
+    wait_checked(qtbot, form)
+    assert form.problem_text("registration_point") == ""  # not while one is typing
+    retype(qtbot, form.office.point_edit(), "rg")
+    wait_checked(qtbot, form)
+    assert form.problem_text("registration_point") == ""
+    tab(qtbot)  # the list offers 如皋市 alone: Tab takes it
+    assert form.office.point.currentText() == "如皋市"
+    assert form.problem_text("registration_point") == ""
 
 
 def test_a_number_and_its_unit_stay_on_one_line(qtbot: QtBot, form: ApplicantForm) -> None:

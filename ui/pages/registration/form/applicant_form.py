@@ -225,6 +225,8 @@ class ApplicantForm(QWidget):
             assert isinstance(event, QFocusEvent)
             if event.reason() != Qt.FocusReason.PopupFocusReason:
                 name = watched.objectName()
+                if name == "registration_point":  # "rg" or "崇川" becomes the point's name
+                    self.binding.normalise_point()
                 if name in self.cells.fields and name not in self._touched:
                     self._touched.add(name)
                     self._show_problems()
@@ -490,7 +492,10 @@ class ApplicantForm(QWidget):
 
     def _show_problems(self) -> None:
         idle = self._record is None and not self._touched and not self.is_dirty()
-        self.problems_view.show(self._problems, self._show_all, self._touched, idle)
+        touched = set(self._touched)
+        if self.office.point.hasFocus():  # still choosing: "如" is no point, yet
+            touched.discard("registration_point")
+        self.problems_view.show(self._problems, self._show_all, touched, idle)
 
     def problem_text(self, name: str) -> str:
         """The problem line shown under field `name` ("" when none is shown)."""

@@ -221,7 +221,7 @@ class FormBinding:
             return
         point = self.service.campaign.point_by_name(text)
         if point is None:
-            matches = [n for n in self.service.point_names() if text in n]
+            matches = self.office.matching_points(text)
             if len(matches) != 1:
                 return
             name = matches[0]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,11 +19,30 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import EnrolmentType, RegistrationType
+from app.domain.pinyin import name_initials
 from ui.pages.registration.form.cells import FieldCells, mono_font
 from ui.widgets.code_combo import CodeCombo, NoWheelComboBox
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
+
+
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+"""A point's name and its pinyin initials, what the completer searches."""
+
+
+class PointCompleter(QCompleter):
+    """Offers the points whose name or initials hold what is typed; puts in the name."""
+
+    def __init__(self, model: QStandardItemModel, parent: QObject) -> None:
+        super().__init__(model, parent)
+        self.setCompletionRole(SEARCH_ROLE)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
 
 
 class OfficeStrip(QFrame):
@@ -42,10 +62,19 @@ class OfficeStrip(QFrame):
         self.point.addItem("")
         self.point.addItems(service.point_names())
         self.point_edit().setPlaceholderText("选择或输入报名点")
-        point_completer = QCompleter(service.point_names(), self.point)
-        point_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        point_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.point.setCompleter(point_completer)
+        # 报名点 by part of its name or by its pinyin initials: "rg" → 如皋市
+        self.point_names = service.point_names()
+        self._initials = {name: name_initials(name) for name in self.point_names}
+        self.point_model = QStandardItemModel(self.point)
+        for name in self.point_names:
+            item = QStandardItem(name)
+            item.setData(" ".join([name, *self._initials[name]]), SEARCH_ROLE)
+            self.point_model.appendRow(item)
+        self.point_completer = PointCompleter(self.point_model, self.point)
+        self.point.setCompleter(self.point_completer)
+        self.point_list = self.point_completer.popup()
+        assert self.point_list is not None  # a completer always has its list
+        self.point_list.installEventFilter(self)
         self.point.setMinimumWidth(170)
         self.registration_type = CodeCombo(RegistrationType, allow_blank=False)
         self.enrolment_type = CodeCombo(EnrolmentType, allow_blank=False)
@@ -89,6 +118,32 @@ class OfficeStrip(QFrame):
         self.carried.setText(f"沿用上一位：{point}" if point else "")
         self.carried.setToolTip("上一位保存的报名点；这一位不同就改掉" if point else "")
         self.carried.setVisible(bool(point))
+
+    def matching_points(self, text: str) -> list[str]:
+        """The points whose name holds `text`, or whose initials start with it."""
+        typed = text.strip()
+        if not typed:
+            return list(self.point_names)
+        low = typed.lower()
+        return [
+            name for name in self.point_names
+            if typed in name
+            or (low.isascii() and any(i.startswith(low) for i in self._initials[name]))
+        ]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        popup = self.point_list
+        if (
+            watched is popup
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not popup.currentIndex().isValid()
+            and self.point_completer.completionCount() == 1
+        ):
+            # one point matches what is typed ("rg"): Tab or Enter takes it
+            self.point.setEditText(self.point_completer.currentCompletion())
+        return super().eventFilter(watched, event)
 
     def point_edit(self) -> QLineEdit:
         edit = self.point.lineEdit()

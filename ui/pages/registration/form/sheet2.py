@@ -83,9 +83,9 @@ class RegistrationSheet(QFrame):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
         # Two pairs of label and editor a row where the paper has three (it fits a laptop
-        # beside the list); the photo at the top right, beside the first four rows. Tab
+        # beside the list); the photo at the top right, beside the first five rows. Tab
         # follows the paper's order (tab_chain), not this grid.
-        # row 0: 姓名 | 性别                          | photo (column 4, rows 0–3)
+        # row 0: 姓名 | 性别                          | photo (column 4, rows 0–4)
         cells.add_label(grid, "姓　　名", self.name, 0, 0)
         grid.addWidget(cells.cell("name", self.name), 0, 1)
         cells.add_label(grid, "性别(&X)", self.gender, 0, 2)
@@ -109,7 +109,7 @@ class RegistrationSheet(QFrame):
         cells.add_label(grid, "毕业学校", self.school, 4, 0)
         grid.addWidget(cells.cell("school", self.school), 4, 1)
         cells.add_label(grid, "信用工作年限", self.credit_work_years, 4, 2)
-        grid.addWidget(cells.cell("credit_work_years", self.credit_work_years), 4, 3, 1, 2)
+        grid.addWidget(cells.cell("credit_work_years", self.credit_work_years), 4, 3)
         # row 5: 最高学历 | 毕业时间
         cells.add_label(grid, "最高学历", self.education, 5, 0)
         grid.addWidget(cells.cell("education", self.education), 5, 1)
@@ -152,7 +152,7 @@ class RegistrationSheet(QFrame):
         # the electronic photo: checked, fixed and stored by the box itself
         self.photo_box = PhotoBox.for_service(service)
         top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-        grid.addWidget(self.photo_box, 0, 4, 4, 1, top_right)
+        grid.addWidget(self.photo_box, 0, 4, 5, 1, top_right)
 
         for col, stretch in enumerate((0, 3, 0, 2, 0)):
             grid.setColumnStretch(col, stretch)
