@@ -290,10 +290,14 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     assert [row.id for row in svc.search("lm")] == [applicant_id]
     # the point is remembered for the next applicant, whose cursor starts at 姓名
     assert form_settings.value(LAST_POINT_KEY) == "如皋市"
+    form.scroll_area.verticalScrollBar().setValue(form.scroll_area.verticalScrollBar().maximum())
     ctrl(qtbot, Qt.Key.Key_N)
     assert form.current_id() is None
     assert form.office.point.currentText() == "如皋市"
     assert focused() is form.sheet2.name
+    # the office strip never scrolls away: it says which point the new form took over
+    assert not form.scroll_area.isAncestorOf(form.office)
+    assert form.office.carried.isVisibleTo(form) and "如皋市" in form.office.carried.text()
 
 
 def test_tab_order_follows_the_paper_form_past_what_nobody_types(

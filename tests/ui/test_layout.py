@@ -198,10 +198,16 @@ def test_an_opened_record_fits(qtbot: QtBot, demo_db: Any, size: tuple[int, int]
         edit = form.findChild(QLineEdit, name)
         assert isinstance(edit, QLineEdit)
         edit.setText(text)
-    page.form.save  # noqa: B018 - the form is a real ApplicantForm here
+    education = form.findChild(QComboBox, "education")
+    assert isinstance(education, QComboBox)
+    education.setCurrentIndex(education.findText("4 中专"))  # born after 1962: not eligible
     qtbot.wait(300)
     settle(qtbot)
     assert_fits(window, "报名录入 with long values and problems")
+    # a problem reads as lines of text, not a narrow column of two-character lines
+    message = form.findChild(QLabel, "problem_education")
+    assert isinstance(message, QLabel) and message.isVisible() and "中专" in message.text()
+    assert message.height() <= 3 * message.fontMetrics().lineSpacing() + 4, message.height()
     scroll = form.findChild(QScrollArea, "formScroll")
     assert isinstance(scroll, QScrollArea)
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
