@@ -34,6 +34,7 @@ from ui.page_factory import OVERVIEW, REGISTRATION, TASKS
 
 LAPTOP = (1366, 705)  # 1366×768 maximised at 96 dpi
 SCALED = (1536, 800)  # 1366×768's bigger sister at 125 %: 1920×1080 physical, 1536×864 logical
+SMALL = (1280, 680)  # 1280×720 maximised: the form must still fit beside the list
 PAGES = (OVERVIEW, *TASKS)
 
 
@@ -171,7 +172,9 @@ def test_each_page_fits(qtbot: QtBot, demo_db: Any, label: str, size: tuple[int,
     assert_fits(window, label)
 
 
-@pytest.mark.parametrize("size", [LAPTOP, SCALED], ids=["1366x768", "1536x864"])
+@pytest.mark.parametrize(
+    "size", [LAPTOP, SCALED, SMALL], ids=["1366x768", "1536x864", "1280x720"]
+)
 def test_an_opened_record_fits(qtbot: QtBot, demo_db: Any, size: tuple[int, int]) -> None:
     window = window_at(qtbot, demo_db, size)
     window.show_page(REGISTRATION)
@@ -230,3 +233,30 @@ def test_the_list_keeps_its_key_columns_in_view(qtbot: QtBot, demo_db: Any) -> N
             width = table.columnWidth(col)
             assert not table.isColumnHidden(col), title
             assert x >= 0 and x + width <= visible.width(), (title, x, width, visible.width())
+
+
+def test_the_list_shows_more_columns_as_it_widens(qtbot: QtBot, demo_db: Any) -> None:
+    from app.services.applicants import ApplicantService
+    from ui.pages.registration.applicant_list import ApplicantListWidget
+    from ui.pages.registration.list_model import ApplicantTableModel as M
+
+    listing = ApplicantListWidget(ApplicantService(demo_db, "演示操作员"))
+    qtbot.addWidget(listing)
+    listing.resize(380, 500)
+    listing.show()
+    qtbot.waitExposed(listing)
+    listing.refresh()
+    header = listing.table.horizontalHeader()
+    # on screen: 报名序号, 问题, 姓名, 报名点 first, whatever the width
+    assert [header.logicalIndex(v) for v in range(4)] == [
+        M.COL_SERIAL, M.COL_PROBLEMS, M.COL_NAME, M.COL_POINT
+    ]
+    narrow = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert set(narrow) >= {M.COL_SERIAL, M.COL_PROBLEMS, M.COL_NAME, M.COL_POINT}
+    assert M.COL_EMPLOYER not in narrow
+    assert clipped(listing) == [], report(clipped(listing))
+    listing.resize(1400, 500)
+    QApplication.processEvents()
+    wide = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert set(wide) == set(range(header.count()))  # room for all: all shown
+    assert clipped(listing) == [], report(clipped(listing))
