@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -168,8 +169,14 @@ def test_each_page_fits(qtbot: QtBot, demo_db: Any, label: str, size: tuple[int,
     window = window_at(qtbot, demo_db, size)
     window.show_page(label)
     settle(qtbot)
-    assert window.pages.currentWidget() is not None
+    page = window.pages.currentWidget()
+    assert page is not None
     assert_fits(window, label)
+    for tabs in page.findChildren(QTabWidget):  # every tab of the page, one by one
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            settle(qtbot)
+            assert_fits(window, f"{label} → {tabs.tabText(i)}")
 
 
 @pytest.mark.parametrize(
