@@ -83,9 +83,12 @@ def _label_clip(label: QLabel) -> str:
 
 
 def _line_edit_clip(edit: QLineEdit) -> str:
-    text = edit.text()
+    """The text, or while empty the placeholder (it tells what to type), must fit."""
+    text = edit.text() or edit.placeholderText()
     if not text or edit.echoMode() != QLineEdit.EchoMode.Normal:
         return ""
+    if isinstance(edit.parentWidget(), QComboBox) and not edit.text():
+        return ""  # a combo's own placeholder: its width is the combo's
     frame = 0
     if edit.hasFrame():
         frame = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
