@@ -968,6 +968,9 @@ def test_last_point_is_remembered_between_forms(
     assert "启东市" in form.office.carried.text()
     assert not form.is_dirty()
     assert focused() is form.sheet2.name
+    stored = svc.create(applicant("王芳", id_number=id_number("320623", date(1990, 5, 6), seq=21)))
+    assert form.load(stored.id)
+    assert not form.office.carried.isVisibleTo(form)  # a stored record carries nothing
 
 
 def test_a_point_saved_in_another_database_is_not_carried_over(

@@ -164,6 +164,7 @@ class FormBinding:
         o, s2, s4, s5, n = self.office, self.sheet2, self.sheet4, self.sheet5, self.notes
         o.point.setCurrentIndex(max(o.point.findText(d.registration_point), 0))
         o.point.setEditText(d.registration_point)
+        o.show_carried("")  # a new form says so itself (ApplicantForm.new_applicant)
         o.registration_type.set_value(d.registration_type)
         o.enrolment_type.set_value(d.enrolment_type)
         s2.name.setText(d.name)
