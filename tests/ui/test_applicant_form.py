@@ -36,7 +36,13 @@ from app.domain.yearmonth import YearMonth
 from app.services.applicants import ApplicantService
 from app.services.errors import NotFoundError, ServiceError
 from tests.support.people import applicant, id_number
-from tests.ui.paper_keys import KEY_TARGET, LI_CREDIT, LI_ID, type_paper_person
+from tests.ui.paper_keys import (
+    KEY_TARGET,
+    LI_CREDIT,
+    LI_ID,
+    PAPER_PERSON,
+    type_paper_person,
+)
 from ui.dialogs.conflict import ConflictDialog
 from ui.dialogs.history import HistoryDialog
 from ui.pages.registration.form.applicant_form import (
@@ -298,6 +304,20 @@ def test_whole_applicant_typed_with_the_keyboard_only(
     # the office strip never scrolls away: it says which point the new form took over
     assert not form.scroll_area.isAncestorOf(form.office)
     assert form.office.carried.isVisibleTo(form) and "如皋市" in form.office.carried.text()
+
+
+def test_a_full_employer_applicant_takes_at_most_130_keys(
+    qtbot: QtBot, form: ApplicantForm, svc: ApplicantService, dialogs: Dialogs
+) -> None:
+    """Issue 14's target, counted with real key events (deterministic: no timing)."""
+    assert focused() is form.office.point
+    with qtbot.waitSignal(form.sig_saved, timeout=2000) as saved:
+        count = type_paper_person()
+    assert count.keys <= KEY_TARGET, f"{count.keys} keys, {count.tabs} Tab"
+    assert count.tabs == len(PAPER_PERSON)
+    record = svc.get(saved.args[0])
+    assert record.data.id_number == LI_ID and record.data.phone == "0513-87512345"
+    assert record.data.email == "liming@163.com" and record.error_count == 0
 
 
 def test_tab_order_follows_the_paper_form_past_what_nobody_types(
