@@ -81,7 +81,10 @@ def test_the_notices_order_through_the_window(
     exchange = win.exchange
     assert exchange is not None
     exchange.import_panel.read_import_file(sheet)
-    qtbot.waitUntil(lambda: exchange.import_panel.preview is not None, timeout=20_000)
+    # The preview is shown from the job's result, one turn before the job is over; 导入
+    # is refused (as its disabled button would be) until then: wait for both.
+    qtbot.waitUntil(lambda: exchange.import_panel.preview is not None
+                    and not exchange.is_busy(), timeout=20_000)
     exchange.import_panel.apply_import()
     qtbot.waitUntil(lambda: not exchange.is_busy(), timeout=20_000)
     assert "6 人标记为「县区已审」" in exchange.import_panel.import_result.text()
@@ -163,6 +166,9 @@ def test_the_notices_order_through_the_window(
     assert desk.card is not None and desk.card.name == "郑四"
     desk.photo.offer_file(photo)
     qtbot.waitUntil(lambda: desk.photo.verdict_text().startswith("合格"), timeout=20_000)
+    # The page says so one event-loop turn after the box shows its verdict (a queued
+    # single shot): wait for the words, not for the verdict alone (failed under load).
+    qtbot.waitUntil(lambda: "电子照片" in desk.message.text(), timeout=20_000)
     assert desk.message.text() == "郑四：电子照片已保存，合格。"
     desk.tick_all()
     shot("confirm_card_before_payment")
