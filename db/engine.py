@@ -58,6 +58,10 @@ class Database:
         self.engine = engine if engine is not None else make_engine(url)
         self.is_sqlite = is_sqlite(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.class_id: int | None = None
+        """The class (campaign id) this opening works on when a service is not told one:
+        set by the CLI's --class; None means the current class the database remembers
+        (app.services.campaign.resolve_class_id is the one place that decides)."""
 
     @contextmanager
     def read(self) -> Iterator[Session]:

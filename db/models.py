@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -71,7 +72,14 @@ class Campaign(Base):
     payee_name: Mapped[str] = mapped_column(String(100), default="")
     payee_bank: Mapped[str] = mapped_column(String(100), default="")
     payee_account: Mapped[str] = mapped_column(String(40), default="")
+    # The one class the desks work on (remembered in the database, so every desk sharing
+    # it and the CLI agree); app.services.campaign.set_current_class moves the mark.
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A past class is read-only until unlocked with a reason (recorded in the history).
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    source: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The class this one was made from (last year's); no foreign key, see migration 0006.
+    previous_id: Mapped[int | None] = mapped_column(Integer)
     # The last 报名序号 given; bumped inside the saving transaction, so a save that
     # rolls back gives its number back and numbers have no gaps.
     last_serial: Mapped[int] = mapped_column(Integer, default=0)

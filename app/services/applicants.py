@@ -25,6 +25,7 @@ from app.domain.problems import Problem
 from app.domain.validation import validate_applicant
 from app.domain.yearmonth import YearMonth
 from app.services.applicant_search import ApplicantSearch
+from app.services.class_lock import check_writable
 from app.services.errors import ConflictError, DuplicateIdError, InputError
 from app.services.records import (
     PLAIN_FIELDS,
@@ -130,7 +131,9 @@ class ApplicantService(ApplicantSearch):
 
         The UPDATE locks the campaign row (PostgreSQL) or the database (SQLite) until
         commit, so racing saves queue; a rolled-back save gives its numbers back.
+        A past class that is locked takes no new people.
         """
+        check_writable(s, self.campaign_id)
         s.execute(
             update(Campaign)
             .where(Campaign.id == self.campaign_id)

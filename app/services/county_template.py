@@ -26,8 +26,8 @@ from app.services.excel_export import (
     HEADER_ROW,
     POINT_LINE_LABEL,
     SUMMARY_HEADERS,
-    SUMMARY_TITLE,
     ExportResult,
+    summary_title,
 )
 from app.services.exchange import AtomicFiles, safe_file_part
 
@@ -66,7 +66,7 @@ def template_name(point: str) -> str:
     return f"附件5_报名汇总表_{safe_file_part(point)}_空白.xlsx"
 
 
-def _build(point: str, rows: int) -> Workbook:
+def _build(point: str, rows: int, heading: str) -> Workbook:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -74,7 +74,7 @@ def _build(point: str, rows: int) -> Workbook:
     last = get_column_letter(len(SUMMARY_HEADERS))
     ws["A1"] = ANNEX_LABEL
     ws["A1"].font = Font(name=_FONT, size=12)
-    ws["A2"] = SUMMARY_TITLE
+    ws["A2"] = heading
     ws["A2"].font = Font(name=_FONT, size=16, bold=True)
     ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
     ws["A3"] = POINT_LINE_LABEL + point
@@ -168,7 +168,7 @@ def export_template(svc: ApplicantService, out: Path, point: str,
         path = path.with_name(path.name + ".xlsx")
     with AtomicFiles() as files:
         temp = files.temp_for(path)
-        wb = _build(info.name, rows)
+        wb = _build(info.name, rows, summary_title(svc.campaign.level_name))
         try:
             wb.save(temp)
         except OSError as e:

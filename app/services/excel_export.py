@@ -43,7 +43,15 @@ from app.services.private_files import private_dir
 from app.services.records import ApplicantRecord
 
 ANNEX_LABEL = "附件5"
-SUMMARY_TITLE = "助理信用管理师职业技能培训学员报名汇总表"
+
+
+def summary_title(level_name: str) -> str:
+    """附件5's title, from the class's level: "助理信用管理师职业技能培训学员报名汇总表"."""
+    return f"{level_name}职业技能培训学员报名汇总表"
+
+
+SUMMARY_TITLE = summary_title("助理信用管理师")
+"""The 2021 class's title (the county sheets' reader and the tests know it)."""
 POINT_LINE_LABEL = "县（市、区）、部门名称："
 SUMMARY_HEADERS = (
     "序号", "姓名", "性别", "身份证号", "学历", "手机号码", "单位", "企业或单位统一社会信用代码",
@@ -364,7 +372,7 @@ def _save(wb: Workbook, path: Path) -> None:
 # ---------------------------------------------------------------- 附件5
 def _summary_sheet(wb: Workbook, title: str, point_label: str,
                    records: Sequence[ApplicantRecord], with_point: bool,
-                   steps: Steps) -> None:
+                   steps: Steps, heading: str) -> None:
     columns = SUMMARY_COLUMNS + ((_POINT_COL,) if with_point else ())
     rows = []
     for n, r in enumerate(records, start=1):
@@ -382,7 +390,7 @@ def _summary_sheet(wb: Workbook, title: str, point_label: str,
     ws.row_dimensions[HEADER_ROW].height = 30
     sw.print_setup(HEADER_ROW, fit_width=True)  # before the first row: it goes in the top
     sw.append_cells([sw.cell(ANNEX_LABEL, size=12)])
-    sw.append_cells([sw.cell(SUMMARY_TITLE, bold=True, size=16, align="center")])
+    sw.append_cells([sw.cell(heading, bold=True, size=16, align="center")])
     sw.append_cells([sw.cell(POINT_LINE_LABEL + point_label, size=12)])
     sw.header()
     for values in rows:
@@ -451,6 +459,7 @@ def export_summary(
     steps.total = len(records)
     groups = _groups(svc, records)
     per_point = tuple((name, len(rs)) for name, rs in groups)
+    heading = summary_title(svc.campaign.level_name)
 
     if split == "workbook_per_point":
         folder = Path(out)
@@ -466,7 +475,7 @@ def export_summary(
                 temp = files.temp_for(folder / f"附件5_{safe_file_part(name)}.xlsx")
                 wb = Workbook(write_only=True)
                 try:
-                    _summary_sheet(wb, _sheet_title(name, set()), name, rs, False, steps)
+                    _summary_sheet(wb, _sheet_title(name, set()), name, rs, False, steps, heading)
                     steps.check()
                 except BaseException:
                     _discard(wb)
@@ -487,11 +496,11 @@ def export_summary(
                     label = groups[0][0]
                 else:
                     label = f"{svc.campaign.class_name}（全部报名点）"
-                _summary_sheet(wb, ANNEX_LABEL, label, records, True, steps)
+                _summary_sheet(wb, ANNEX_LABEL, label, records, True, steps, heading)
             else:
                 used: set[str] = set()
                 for name, rs in groups:
-                    _summary_sheet(wb, _sheet_title(name, used), name, rs, False, steps)
+                    _summary_sheet(wb, _sheet_title(name, used), name, rs, False, steps, heading)
             steps.check()
         except BaseException:
             _discard(wb)

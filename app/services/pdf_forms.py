@@ -34,6 +34,13 @@ from app.services.pdf_font import FONT_NAME
 
 FORM2_ANNEX = "附件2"
 FORM2_TITLE = "助理信用管理师职业技能培训报名表"
+"""The 2021 class's 附件2 title; form2_title gives any class's."""
+
+
+def form2_title(level_name: str) -> str:
+    """附件2's title from the class's level name."""
+    return f"{level_name}职业技能培训报名表"
+
 FORM4_ANNEX = "附件4"
 FORM4_TITLE = "职业技能等级评价申请表"
 NOT_FOR_INDIVIDUAL = "（个人报名该栏不用填写）"
@@ -189,11 +196,12 @@ def photo_image(data: bytes | None) -> Photo | None:
     return Photo(ImageReader(io.BytesIO(jpeg)), size[0], size[1])
 
 
-def draw_form2(p: Page, d: ApplicantData, serial_text: str, photo: Photo | None) -> None:
+def draw_form2(p: Page, d: ApplicantData, serial_text: str, photo: Photo | None,
+               title: str) -> None:
     """附件2 filled with `d` (blank for an empty ApplicantData)."""
     top = PAGE_H - 18 * mm
     p.text(FORM2_ANNEX, LEFT, top, 12)
-    p.text(FORM2_TITLE, PAGE_W / 2, top - 14 * mm, 18, "center")
+    p.text(title, PAGE_W / 2, top - 14 * mm, 18, "center")
     p.text(f"报名序号：{serial_text}", LEFT + WIDTH, top - 24 * mm, 11, "right")
 
     rh = 14 * mm
@@ -266,7 +274,7 @@ def draw_form2(p: Page, d: ApplicantData, serial_text: str, photo: Photo | None)
     p.text(CODES_NOTE, LEFT, y - 8 * mm, 10)
 
 
-def draw_form4(p: Page, d: ApplicantData, age_text: str) -> None:
+def draw_form4(p: Page, d: ApplicantData, age_text: str, level_text: str) -> None:
     """附件4 filled with `d`; `age_text` is the age on the registration deadline."""
     top = PAGE_H - 18 * mm
     p.text(FORM4_ANNEX, LEFT, top, 12)
@@ -290,7 +298,7 @@ def draw_form4(p: Page, d: ApplicantData, age_text: str) -> None:
                     (18, "授证时间", True), (30, _ym(d.cert_date), False)])
     y -= rh
     row(p, y, rh, [(18, "申报职业", True), (40, "信用管理师", False),
-                    (18, "申报等级", True), (30, "三级", False),
+                    (18, "申报等级", True), (30, level_text, False),
                     (18, "专业工龄", True), (46, _num(d.professional_years, " 年"), False)])
     y -= rh
     row(p, y, rh, [(30, "参加过何种\n职业培训（教育）", True), (80, d.training_history, False),

@@ -23,13 +23,13 @@ from app.domain.applicant import ApplicantData, age_on
 from app.domain.flow import FOR_PROVINCE, StatusSelector
 from app.domain.idcard import birth_date_from_id, normalize_id_number
 from app.services.applicants import ApplicantService
+from app.services.campaign import CampaignInfo
 from app.services.errors import ServiceError
 from app.services.excel_export import NO_POINT, ExportResult
 from app.services.exchange import AtomicFiles, CancelFlag, Progress, Steps
 from app.services.pdf_font import FONT_NAME, register_cjk_font
 from app.services.pdf_forms import (
     BODY,
-    FORM2_TITLE,
     FORM4_TITLE,
     LINE,
     Page,
@@ -38,6 +38,7 @@ from app.services.pdf_forms import (
     draw_form2,
     draw_form2_back,
     draw_form4,
+    form2_title,
     photo_image,
 )
 from app.services.photos import PhotoService
@@ -130,23 +131,23 @@ def _canvas(svc: ApplicantService, path: Path) -> tuple[Canvas, Page]:
     touch_private(path)  # reportlab then writes into it: the forms are owner-only
     c = Canvas(str(path), pagesize=A4, pageCompression=1, initialFontName=FONT_NAME,
                initialFontSize=BODY)
-    c.setTitle(f"{FORM2_TITLE}、{FORM4_TITLE}")
+    c.setTitle(f"{form2_title(svc.campaign.level_name)}、{FORM4_TITLE}")
     c.setAuthor(f"{svc.campaign.year}年度{svc.campaign.level_name}{svc.campaign.class_name}")
     c.setCreator("ClassDesk")
     return c, Page(c)
 
 
 def _person(p: Page, d: ApplicantData, serial_text: str, photo: Photo | None,
-            age: str) -> None:
+            age: str, campaign: CampaignInfo) -> None:
     """The four pages of one person: 附件2 | 报考信息说明, 附件4 | blank."""
     for page in range(PAGES_PER_PERSON):
         p.c.setLineWidth(LINE)
         if page == 0:
-            draw_form2(p, d, serial_text, photo)
+            draw_form2(p, d, serial_text, photo, form2_title(campaign.level_name))
         elif page == 1:
             draw_form2_back(p)
         elif page == 2:
-            draw_form4(p, d, age)
+            draw_form4(p, d, age, campaign.level_label)
         else:
             draw_blank_side(p)
         p.c.showPage()
@@ -167,7 +168,7 @@ def write_forms(svc: ApplicantService, records: Sequence[ApplicantRecord], path:
     c, p = _canvas(svc, path)
     for r in records:
         photo = photo_image(photos.photo_bytes(r.id)) if r.has_photo else None
-        _person(p, r.data, r.serial_text, photo, age_text(r.data, on))
+        _person(p, r.data, r.serial_text, photo, age_text(r.data, on), svc.campaign)
         steps.step()
     steps.check()
     _save(c, path)
@@ -182,7 +183,7 @@ def export_blank_forms(svc: ApplicantService, out: Path, copies: int = 1) -> Exp
         temp = files.temp_for(path)
         c, p = _canvas(svc, temp)
         for _ in range(copies):
-            _person(p, ApplicantData(), "", None, "")
+            _person(p, ApplicantData(), "", None, "", svc.campaign)
         _save(c, temp)
     return ExportResult((path,), 0, ())
 

@@ -84,7 +84,8 @@ class OfficeStrip(QFrame):
             if isinstance(member, EnrolmentType):  # last year written out: 2020年未通过·补考
                 self.enrolment_type.setItemText(i, f"{member.code} {member.label_for(year)}")
         self.enrolment_type.setToolTip(
-            f"{year - 1}年度未通过的学员：参加补考的缴考试费（转账备注 南通+姓名+补考助理），"
+            f"{year - 1}年度未通过的学员：参加补考的缴考试费（转账备注 "
+            f"{service.campaign.city}+姓名+补考助理），"
             "只听课的免费")
         # what the type means for money, said beside it (the type alone decides the fees)
         self.fee_note = QLabel()

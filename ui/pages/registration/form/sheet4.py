@@ -23,12 +23,6 @@ from ui.widgets.code_combo import IntEdit, YearMonthEdit
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
 
-LEVEL_OF: dict[str, str] = {
-    "助理信用管理师": "三级",
-    "信用管理师": "二级",
-    "高级信用管理师": "一级",
-}
-"""申报等级 by the campaign's level."""
 
 
 class EvaluationSheet(QFrame):
@@ -70,8 +64,8 @@ class EvaluationSheet(QFrame):
         cells.add_label(grid, "授证时间", self.cert_date, 1, 2)
         grid.addWidget(cells.cell("cert_date", self.cert_date), 1, 3)
 
-        level = LEVEL_OF.get(service.campaign.level_name, "三级")
-        occupation = QLabel(f"申报职业：信用管理师　　申报等级：{level}")
+        c = service.campaign  # 申报职业/等级 from the class, never from code
+        occupation = QLabel(f"申报职业：{c.occupation}　　申报等级：{c.level_label}")
         occupation.setProperty("role", "hint")
         occupation.setWordWrap(True)
         grid.addWidget(occupation, 2, 1)
