@@ -41,6 +41,9 @@ class PointSettings:
     note: str = ""
     county: bool = False
     aliases: tuple[str, ...] = ()
+    key: int | None = None
+    """The stored point this one is (its id), so that an edit is a rename, not a remove and
+    an add; None for a point not yet stored."""
 
 
 @dataclass(frozen=True, slots=True)

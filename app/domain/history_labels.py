@@ -24,6 +24,9 @@ ACTION_LABELS: dict[str, str] = {
     "reject": "待核对缴费：不计入",
     "refund": "退款",
     "migrate": "系统升级",
+    "lock": "设为只读",
+    "unlock": "解锁",
+    "use": "切换当前班次",
 }
 """By action code; `action_label` refines a few by entity."""
 
@@ -32,6 +35,10 @@ _BY_ENTITY: dict[tuple[str, str], str] = {
     ("applicant", "import"): "导入报名表",
     ("materials", "check"): "现场确认：核对材料",
     ("province", "import"): "导入省公司审核名单",
+    ("class", "create"): "新建班次",
+    ("class", "update"): "修改班次设置",
+    ("class", "lock"): "往年班次设为只读",
+    ("class", "unlock"): "解锁往年班次",
 }
 
 
