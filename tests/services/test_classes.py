@@ -63,7 +63,7 @@ def test_the_past_class_refuses_every_write_until_unlocked_with_a_reason(db: Dat
     classes, old, _ = new_2022(db)
     past = ApplicantService(db, "陆薇", old)
     record = past.get(someone)
-    with pytest.raises(ClassLockedError, match="往年班次，只能查看.*解锁"):
+    with pytest.raises(ClassLockedError, match=r"往年班次，只能查看.*解锁"):
         past.create(applicant("补录的人"))
     with pytest.raises(ClassLockedError):
         past.update(someone, replace(record.data, mobile="13862781234"), record.version)
@@ -169,7 +169,7 @@ def test_a_point_someone_registered_through_cannot_be_removed(db: Database) -> N
 
 
 def test_settings_file_round_trip_and_a_nonexistent_class(db: Database, tmp_path: Path) -> None:
-    classes, old, new = new_2022(db)
+    classes, _, new = new_2022(db)
     out = classes.export_file(new, tmp_path / "2022.json")
     assert out.stat().st_mode & 0o777 == 0o600
     data = read_class_file(out)
@@ -184,7 +184,7 @@ def test_settings_file_round_trip_and_a_nonexistent_class(db: Database, tmp_path
         classes.import_file(tmp_path / "2023.json")
     (tmp_path / "bad.json").write_text(moved.replace('"exam_fee": 330', '"exam_fee": "330"'),
                                        encoding="utf-8")
-    with pytest.raises(ClassFileError, match="考试费.*应是整数.*数据库没有改动"):
+    with pytest.raises(ClassFileError, match=r"考试费.*应是整数.*数据库没有改动"):
         classes.import_file(tmp_path / "bad.json")
     with pytest.raises(NotFoundError, match="没有班次「2030」"):
         find_class(db, "2030")
