@@ -15,6 +15,7 @@ from typing import NoReturn
 from app.domain.codes import ApplicantStatus
 from app.domain.flow import StatusSelector, parse_status_filter
 from app.services.applicants import ApplicantService
+from app.services.campaign import find_class
 from app.services.database import open_database
 from app.services.paths import resolve_db_url
 from db.engine import Database
@@ -120,8 +121,13 @@ def open_url(url: str | None) -> Database:
 
 
 def open_db(args: argparse.Namespace) -> Database:
-    """The database --db names (or the default one)."""
-    return open_url(args.db)
+    """The database --db names (or the default one), working on the class --class names
+    (else the current class the database remembers)."""
+    db = open_url(args.db)
+    key = getattr(args, "class_key", None)
+    if key:
+        db.class_id = find_class(db, key)
+    return db
 
 
 def close_databases() -> None:

@@ -23,7 +23,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     svc = ApplicantService(db, operator_name(args))
     c = svc.campaign
     print(f"数据库：{describe(db.url)}")
-    print(f"培训班次：{c.title}（培训费 {c.fees.training} 元，考试费 {c.fees.exam} 元）")
+    print(f"培训班次：{c.title}（{c.code}；培训费 {c.fees.training} 元，考试费 {c.fees.exam} 元）")
     print(f"报名点 {len(c.points)} 个，计划目标合计 {c.target_total} 人；已报名 {svc.count()} 人。")
     return 0
 
@@ -118,7 +118,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def add_setup_commands(add: AddCommand) -> None:
     """init and demo."""
-    add("init", "创建或升级数据库，并写入2021年南通班").set_defaults(func=cmd_init)
+    add("init", "创建或升级数据库（新数据库先写入默认班次：resources/campaigns 里的南通班）"
+        ).set_defaults(func=cmd_init)
     d = add("demo", "生成演示学员（身份证号、信用代码均有效）")
     d.add_argument("--count", type=bounded_int(1, MAX_DEMO), default=120,
                    help=f"人数（默认120，最多 {MAX_DEMO:,}）")

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import applicants, db, desk, exchange, money, photos, province
+from app.cli import applicants, classes, db, desk, exchange, money, photos, province
 from app.cli.common import ChineseParser, close_databases
 from app.logs import log_hint, setup_logging
 from app.services.errors import ServiceError
@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "也可用环境变量 CLASSDESK_DB）")
     common.add_argument("--operator", default=argparse.SUPPRESS,
                         help="记录在修改记录中的操作人（默认：CLASSDESK_OPERATOR 或系统用户名）")
+    common.add_argument("--class", dest="class_key", metavar="班次", default=argparse.SUPPRESS,
+                        help="在哪个班次上操作：班次代码或年度（默认：当前班次，见 class list）")
     p = ChineseParser(prog="python -m app", parents=[common],
                       description="ClassDesk 信用管理师培训报名台（不带命令时打开窗口）")
     p.add_argument("--version", action="version", version=version_line(),
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     province.add_commands(add, common)  # province send|check|import
     money.add_commands(add, common)  # payment list|held|summary|accept|reject|refund
     exchange.add_commands(add, common)  # export summary|full|photos|forms|package, import
+    classes.add_commands(add, common)  # class list|new|use|show|export|import|unlock|lock
     return p
 
 
@@ -96,6 +99,7 @@ def _run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.db = getattr(args, "db", None)
     args.operator = getattr(args, "operator", None)
+    args.class_key = getattr(args, "class_key", None)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
