@@ -6,8 +6,8 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING, Protocol, cast
 
-from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QWidget,
 )
 
@@ -35,6 +34,7 @@ from ui.page_factory import (
     make_page,
 )
 from ui.widgets import messages
+from ui.widgets.geometry import default_geometry
 from ui.widgets.settings import settings
 from ui.widgets.workers import Task
 
@@ -177,8 +177,10 @@ class MainWindow(QMainWindow):
         if info.db is None:
             raise ValueError("the window needs the opened database (StartupInfo.db)")
         self.info = info
-        self.setWindowTitle(f"{WINDOW_TITLE} — {info.campaign_title}")
+        past = "（往年班次，只读）" if info.read_only else ""
+        self.setWindowTitle(f"{WINDOW_TITLE} — {info.campaign_title}{past}")
         self.store.setValue(_TITLE_KEY, info.campaign_title)
+        self.classes_action.setEnabled(True)
         self._build_pages(info)
 
         self.db_label.setText(info.db_description)
@@ -337,6 +339,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
         file_menu.setToolTipsVisible(True)  # why 从备份恢复 is greyed out (PostgreSQL)
+        self.classes_action = QAction("班次(&C)…", self)
+        self.classes_action.setObjectName("classesAction")
+        self.classes_action.setEnabled(False)
+        self.classes_action.triggered.connect(self.show_classes)
+        file_menu.addAction(self.classes_action)
         self.restore_action = QAction("从备份恢复(&R)…", self)
         self.restore_action.setObjectName("restoreAction")
         self.restore_action.setEnabled(False)
@@ -427,7 +434,7 @@ class MainWindow(QMainWindow):
             and not geometry.isEmpty()
             and self.restoreGeometry(geometry)
         ):
-            self._default_geometry()
+            default_geometry(self)
         state = store.value(_STATE_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -437,22 +444,6 @@ class MainWindow(QMainWindow):
         page = store.value(_PAGE_KEY)
         labels = self.nav_labels()
         self.nav.setCurrentRow(labels.index(page) if page in labels else 0)
-
-    def _default_geometry(self) -> None:
-        """First start: the form and the list need ~1200 px; a laptop's 1366×768 gets the
-        whole screen, a bigger screen a large window in its middle."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
-        if available.width() <= 1440 or available.height() <= 800:
-            self.resize(min(1280, available.width()), min(760, available.height()))
-            self.setWindowState(Qt.WindowState.WindowMaximized)
-            return
-        size = QSize(min(1440, available.width() * 9 // 10), min(900, available.height() * 9 // 10))
-        self.setGeometry(
-            QStyle.alignedRect(
-                Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, available
-            )
-        )
 
     def save_state(self) -> None:
         store = self.store
@@ -486,6 +477,20 @@ class MainWindow(QMainWindow):
             registration.shutdown()
         super().closeEvent(event)
 
+    def show_classes(self) -> None:
+        """文件 → 班次…: when the current class (or its settings) changed, every page is
+        taken down and built again on it (as after a restore, without closing the file)."""
+        from app.services.classes import ClassService  # late: start-up speed (SQLAlchemy)
+        from app.services.startup import summary
+        from ui.dialogs.classes import show_classes
+
+        db = self.info.db if self.info is not None else None
+        if db is None or not show_classes(self, ClassService(db, self.operator or UNSIGNED)):
+            return
+        if self.close_database(dispose=False, purpose="切换班次"):
+            self.attach(summary(db))
+            self.statusBar().showMessage(f"当前班次：{self.windowTitle()}", 8000)
+
     # ------------------------------------------------------------------ restore
     def restore_from_backup(self) -> None:
         """文件 → 从备份恢复…: choose and check a backup (ui.dialogs.restore), then close
@@ -514,10 +519,10 @@ class MainWindow(QMainWindow):
         self._restore_task = task
         task.start()
 
-    def close_database(self) -> bool:
-        """Take every page down and close this window's connections: a restore needs the
-        database to itself. False, with nothing changed, when a page is still working or
-        the person keeps an unsaved record."""
+    def close_database(self, *, dispose: bool = True, purpose: str = "从备份恢复") -> bool:
+        """Take every page down and close this window's connections (`dispose`): a restore
+        needs the database to itself. False, with nothing changed, when a page is still
+        working or the person keeps an unsaved record."""
         info = self.info
         if info is None or info.db is None:
             return False
@@ -528,8 +533,8 @@ class MainWindow(QMainWindow):
         working = [name for name, page in ((PHOTOS, photos), (EXCHANGE, exchange))
                    if page is not None and page.is_busy()]
         if working:
-            messages.warn(self, "从备份恢复", f"「{'、'.join(working)}」还在工作："
-                          "请等它完成（或取消）后再恢复。数据库没有改动。")
+            messages.warn(self, purpose, f"「{'、'.join(working)}」还在工作："
+                          f"请等它完成（或取消）后再{purpose}。数据库没有改动。")
             return False
         if registration is not None and not registration.confirm_discard():
             return False
@@ -546,13 +551,15 @@ class MainWindow(QMainWindow):
         self.service = None
         self._built, self._operator_pages = {}, []
         self.restore_action.setEnabled(False)
+        self.classes_action.setEnabled(False)
         self.restore_action.setToolTip(RESTORE_WAIT)
         while (page_widget := self.pages.widget(0)) is not None:
             self.pages.removeWidget(page_widget)
             page_widget.deleteLater()
         self.opening = opening_notice()
         self.pages.addWidget(self.opening)
-        info.db.dispose()
+        if dispose:
+            info.db.dispose()
         return True
 
     def _restored(self, outcome: RestoreOutcome) -> None:

@@ -9,7 +9,7 @@ from app.services.database import describe, open_database
 from app.services.errors import StartupError
 from db.engine import Database
 
-__all__ = ["PointSummary", "StartupError", "StartupInfo", "start"]
+__all__ = ["PointSummary", "StartupError", "StartupInfo", "start", "summary"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class StartupInfo:
     points: list[PointSummary]
     backup_note: str
     db: Database | None = None
+    read_only: bool = False
+    """The class is a past one, locked: the window says so in its title."""
 
 
 def start(db_url: str | None) -> StartupInfo:
@@ -35,7 +37,12 @@ def start(db_url: str | None) -> StartupInfo:
 
     Raises StartupError with a Chinese message the window shows as it is.
     """
-    db = open_database(db_url)
+    return summary(open_database(db_url))
+
+
+def summary(db: Database) -> StartupInfo:
+    """What the window shows of the class it works on (the current one): at start, and
+    again after switching class (文件 → 班次…)."""
     info = campaign_info(db)
     counts = registered_per_point(db, info.id)
     points = [PointSummary(p.name, p.target, p.note, counts.get(p.id, 0)) for p in info.points]
@@ -46,4 +53,5 @@ def start(db_url: str | None) -> StartupInfo:
         points=points,
         backup_note="",
         db=db,
+        read_only=info.locked,
     )

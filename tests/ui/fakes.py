@@ -51,6 +51,7 @@ class StartupInfo:
     points: list[PointSummary]
     backup_note: str
     db: Any = None  # the window needs an open database: the fixtures give a real one
+    read_only: bool = False
 
 
 def make_startup_info(registered: dict[str, int] | None = None, **changes: object) -> StartupInfo:
