@@ -41,9 +41,13 @@ def start(db_url: str | None) -> StartupInfo:
 
 
 def summary(db: Database) -> StartupInfo:
-    """What the window shows of the class it works on (the current one): at start, and
-    again after switching class (文件 → 班次…)."""
+    """What the window shows of the current class: at start, and again after switching
+    class (文件 → 班次…). It pins this opening to that class (`db.class_id`): a page built
+    later works on the class the window shows, even if another desk switches the current
+    class of a shared database meanwhile."""
+    db.class_id = None
     info = campaign_info(db)
+    db.class_id = info.id
     counts = registered_per_point(db, info.id)
     points = [PointSummary(p.name, p.target, p.note, counts.get(p.id, 0)) for p in info.points]
     return StartupInfo(

@@ -173,3 +173,20 @@ def test_switching_class_rebuilds_the_window_on_it(qtbot: QtBot, desk_info: Star
     assert window.registration is not None
     assert current_class_id(db) == campaign_info(db).id and campaign_info(db).year == 2021
     window.close()
+
+
+def test_the_window_stays_on_its_class_when_another_desk_switches(
+        qtbot: QtBot, desk_info: StartupInfo) -> None:
+    db = desk_info.db
+    assert db is not None
+    classes = ClassService(db, "陆薇")
+    old = current_class_id(db)
+    classes.create_from(old, 2022)
+    from app.services.startup import summary
+
+    window = MainWindow(summary(db))
+    qtbot.addWidget(window)
+    classes.use(old)  # another desk, on the same database
+    payments = window.desk_pages["缴费"]  # built after the switch, with its own service
+    assert payments.service.campaign.year == 2022  # type: ignore[attr-defined]
+    assert window.windowTitle().endswith("2022年度助理信用管理师 南通班")
