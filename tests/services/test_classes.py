@@ -188,3 +188,35 @@ def test_settings_file_round_trip_and_a_nonexistent_class(db: Database, tmp_path
         classes.import_file(tmp_path / "bad.json")
     with pytest.raises(NotFoundError, match="没有班次「2030」"):
         find_class(db, "2030")
+
+
+def test_a_level_2_class_prints_and_exports_its_own_level(db: Database, tmp_path: Path) -> None:
+    """附件4's 申报等级, 附件2's and 附件5's titles and 上年 come from the class, not code."""
+    import shutil
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from app.domain.codes import EnrolmentType
+    from app.services.excel_export import export_summary
+    from app.services.printing import export_forms
+    from tests.support.desk import reviewed
+
+    classes = ClassService(db, "陆薇")
+    s = classes.new_settings_from(current_class_id(db), 2023)
+    classes.create(replace(s, code="2023-nantong-level2", level=2, level_name="信用管理师"),
+                   from_id=current_class_id(db))
+    svc = ApplicantService(db, "陆薇")
+    reviewed(db, register(db, "谭燕勇"))
+    summary = export_summary(svc, tmp_path / "附件5.xlsx")
+    ws = load_workbook(summary.paths[0]).worksheets[0]
+    assert ws["A2"].value == "信用管理师职业技能培训学员报名汇总表"
+    assert EnrolmentType.RESIT.label_for(svc.campaign.year) == "2022年未通过·补考"
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    export_forms(svc, tmp_path / "forms.pdf")
+    text = subprocess.run([pdftotext, "-layout", str(tmp_path / "forms.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "信用管理师职业技能培训报名表" in text and "助理信用管理师" not in text
+    assert "二级" in text and "三级" not in text
