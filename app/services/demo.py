@@ -91,7 +91,9 @@ def demo_applicants(campaign: CampaignInfo, count: int, seed: int = 2021,
                     today: date | None = None) -> Iterator[ApplicantData]:
     """`count` applicants spread over the campaign's points in proportion to targets."""
     rng = random.Random(seed)
-    today = today or date(2021, 9, 20)
+    if today is None:  # three weeks before the class's deadline (2021-09-20 for 2021)
+        deadline = campaign.registration_deadline or date(campaign.year, 10, 9)
+        today = deadline - timedelta(days=19)
     points = list(campaign.points)
     weights = [max(p.target, 1) for p in points]
     codes: dict[str, str] = {}
