@@ -119,6 +119,12 @@ def settings_from_json(path: Path, data: Any) -> ClassSettings:
     unknown = set(data) - KNOWN
     if unknown:
         raise _bad(path, f"有不认识的项 {sorted(unknown)[:3]}")
+    if data.get("format", FORMAT) != FORMAT:
+        raise _bad(path, "它的格式（format）不是班次设置")
+    version = data.get("format_version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ClassFileError(f"「{path.name}」由更新版本的 ClassDesk 导出（格式版本 "
+                             f"{str(version)[:10]}）：请先升级本机程序。数据库没有改动。")
     points = data["points"]
     if not isinstance(points, list):
         raise _bad(path, "报名点（points）应是一个列表")

@@ -104,6 +104,8 @@ def hostile_files(tmp: Path) -> dict[str, tuple[Path, str]]:
         "missing key": (write("m.json", json.dumps({"code": "2023-x"}).encode()), "缺少"),
         "account letters": (changed("a.json", payee_account="0120ABC"), "8–32 位数字"),
         "code taken": (changed("c.json", code="2021-nantong-level3"), "已经有一个班次在用"),
+        "other format": (changed("f.json", format="classdesk-backup"), "格式（format）"),
+        "newer format": (changed("v.json", format_version=7), "更新版本的 ClassDesk"),
     }
 
 

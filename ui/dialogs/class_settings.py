@@ -104,6 +104,7 @@ class ClassSettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.set_settings(settings)
+        self.table.setColumnHidden(COL_USED, new)  # a new class has nobody yet
         if read_only:
             for w in self.findChildren(QWidget):
                 if isinstance(w, QLineEdit | QSpinBox | QDateEdit | QComboBox):
