@@ -12,9 +12,9 @@ import pytest
 from app.cli.parser import main
 from app.domain.codes import Education, Gender, PoliticalStatus
 from app.services.exchange import Cancelled
+from app.services.pdf_forms import FORM2_TITLE
 from app.services.photos import PhotoService
 from app.services.printing import (
-    FORM2_TITLE,
     FORM4_TITLE,
     export_forms,
 )
