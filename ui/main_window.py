@@ -34,12 +34,13 @@ from ui.page_factory import (
     make_page,
 )
 from ui.widgets import messages
-from ui.widgets.geometry import default_geometry
 from ui.widgets.settings import settings
+from ui.widgets.window_parts import OPENING, default_geometry, opening_notice
 from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantService
+    from app.services.classes import ClassService
     from app.services.startup import StartupInfo
     from ui.dialogs.restore import RestoreOutcome
     from ui.pages.exchange.page import ExchangePage
@@ -51,28 +52,17 @@ log = logging.getLogger("classdesk.ui")
 
 WINDOW_TITLE = "ClassDesk 信用管理师培训报名台"
 
-
 _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
 _SPLITTER_KEY = "main_window/splitter"
 _PAGE_KEY = "main_window/page"
 _TITLE_KEY = "desk/campaign_title"  # the title shown while the database opens
-OPENING = "正在打开数据库…"
 UNSIGNED = "未署名"
 BACKUP_INTERVAL_MS = 60 * 60 * 1000
 RESTORE_TIP = "用一个备份替换当前数据库的全部内容（先检查备份，当前内容先自动另存）"
 RESTORE_WAIT = "数据库打开后才能从备份恢复"
 RESTORE_POSTGRES = "PostgreSQL 数据库由数据库管理员用 pg_dump / pg_restore 备份和恢复"
 RESTORING = "正在从备份恢复，完成后会重新打开数据库…"
-
-
-def opening_notice() -> QLabel:
-    """What the page area shows while the database opens (at start, after a restore)."""
-    label = QLabel(OPENING)
-    label.setObjectName("openingNotice")
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setContentsMargins(12, 12, 12, 12)
-    return label
 
 
 class RecordsOperator(Protocol):
@@ -180,7 +170,7 @@ class MainWindow(QMainWindow):
         past = "（往年班次，只读）" if info.read_only else ""
         self.setWindowTitle(f"{WINDOW_TITLE} — {info.campaign_title}{past}")
         self.store.setValue(_TITLE_KEY, info.campaign_title)
-        self.classes_action.setEnabled(True)
+        self.class_menu.setEnabled(True)
         self._build_pages(info)
 
         self.db_label.setText(info.db_description)
@@ -339,11 +329,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
         file_menu.setToolTipsVisible(True)  # why 从备份恢复 is greyed out (PostgreSQL)
-        self.classes_action = QAction("班次(&C)…", self)
-        self.classes_action.setObjectName("classesAction")
-        self.classes_action.setEnabled(False)
-        self.classes_action.triggered.connect(self.show_classes)
-        file_menu.addAction(self.classes_action)
+        self.class_menu = file_menu.addMenu("班次(&C)")  # each class (one click switches), 班次…
+        self.class_menu.setEnabled(False)
+        self.class_menu.aboutToShow.connect(self._fill_class_menu)
         self.restore_action = QAction("从备份恢复(&R)…", self)
         self.restore_action.setObjectName("restoreAction")
         self.restore_action.setEnabled(False)
@@ -477,19 +465,33 @@ class MainWindow(QMainWindow):
             registration.shutdown()
         super().closeEvent(event)
 
-    def show_classes(self) -> None:
-        """文件 → 班次…: when the current class (or its settings) changed, every page is
-        taken down and built again on it (as after a restore, without closing the file)."""
+    def _classes(self) -> ClassService | None:
         from app.services.classes import ClassService  # late: start-up speed (SQLAlchemy)
-        from app.services.startup import summary
-        from ui.dialogs.classes import show_classes
 
         db = self.info.db if self.info is not None else None
-        if db is None or not show_classes(self, ClassService(db, self.operator or UNSIGNED)):
-            return
-        if self.close_database(dispose=False, purpose="切换班次"):
+        return ClassService(db, self.operator or UNSIGNED) if db is not None else None
+
+    def show_classes(self) -> None:
+        """文件 → 班次…: a change of the current class (or its settings) rebuilds it all."""
+        from ui.dialogs import classes  # late, as every dialog on the database
+
+        if (service := self._classes()) is not None and classes.show_classes(self, service):
+            self.reload_class()
+
+    def _fill_class_menu(self) -> None:
+        from ui.dialogs import classes  # late, as every dialog on the database
+
+        classes.fill_class_menu(self.class_menu, self._classes(), self.reload_class,
+                                self.show_classes)
+
+    def reload_class(self) -> None:
+        """Every page built again on the current class, as after a restore (the file stays
+        open; the database remembers the class for the next start)."""
+        from app.services.startup import summary  # late: start-up speed (SQLAlchemy)
+
+        db = self.info.db if self.info is not None else None
+        if db is not None and self.close_database(dispose=False, purpose="切换班次"):
             self.attach(summary(db))
-            self.statusBar().showMessage(f"当前班次：{self.windowTitle()}", 8000)
 
     # ------------------------------------------------------------------ restore
     def restore_from_backup(self) -> None:
@@ -551,7 +553,7 @@ class MainWindow(QMainWindow):
         self.service = None
         self._built, self._operator_pages = {}, []
         self.restore_action.setEnabled(False)
-        self.classes_action.setEnabled(False)
+        self.class_menu.setEnabled(False)
         self.restore_action.setToolTip(RESTORE_WAIT)
         while (page_widget := self.pages.widget(0)) is not None:
             self.pages.removeWidget(page_widget)

@@ -166,7 +166,7 @@ def test_switching_class_rebuilds_the_window_on_it(qtbot: QtBot, desk_info: Star
 
     monkeypatch.setattr(messages, "inform", lambda *_a: None)
     answer_dialogs(monkeypatch, use_2021)
-    window.classes_action.trigger()
+    window.show_classes()  # 文件 → 班次 ▸ 班次管理…
     assert window.windowTitle().endswith("2021年度助理信用管理师 南通班（往年班次，只读）")
     assert window.count_label.text() == "已报名 1 人"
     assert window.service is not None and window.service.campaign.year == 2021
@@ -190,3 +190,23 @@ def test_the_window_stays_on_its_class_when_another_desk_switches(
     payments = window.desk_pages["缴费"]  # built after the switch, with its own service
     assert payments.service.campaign.year == 2022  # type: ignore[attr-defined]
     assert window.windowTitle().endswith("2022年度助理信用管理师 南通班")
+
+
+def test_one_menu_action_switches_class(qtbot: QtBot, desk_info: StartupInfo) -> None:
+    db = desk_info.db
+    assert db is not None
+    register(db, "谭燕勇")
+    ClassService(db, "陆薇").create_from(current_class_id(db), 2022)
+    from app.services.startup import summary
+
+    window = MainWindow(summary(db))
+    qtbot.addWidget(window)
+    window.class_menu.aboutToShow.emit()
+    texts = [a.text() for a in window.class_menu.actions()]
+    assert texts[0] == "2022年度助理信用管理师 南通班（2022-nantong-level3）"
+    assert texts[1] == "2021年度助理信用管理师 南通班（2021-nantong-level3）　只读"
+    assert window.class_menu.actions()[0].isChecked()
+    window.class_menu.actions()[1].trigger()
+    assert window.windowTitle().endswith("2021年度助理信用管理师 南通班（往年班次，只读）")
+    assert window.count_label.text() == "已报名 1 人"
+    assert campaign_info(db).year == 2021, "remembered in the database"

@@ -4,6 +4,7 @@ unlock a past class with a reason, export the settings or make a class from a fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -226,3 +228,35 @@ def show_classes(parent: QWidget | None, service: ClassService) -> bool:
     switched = dialog.switched
     dialog.deleteLater()
     return switched
+
+
+def fill_class_menu(menu: QMenu, service: ClassService | None,
+                    on_switched: Callable[[], None], on_manage: Callable[[], None]) -> None:
+    """文件 → 班次 ▸: one checkable action per class (the current one checked, a past one
+    marked 只读): choosing another switches at once (remembered in the database); then
+    班次管理… (the dialog: 新建班次, settings, 解锁, files)."""
+    menu.clear()
+    if service is None:
+        return
+    for r in service.rows():
+        action = menu.addAction(f"{r.title}（{r.code}）" + ("　只读" if r.locked else ""))
+        action.setCheckable(True)
+        action.setChecked(r.is_current)
+        action.setData(r.id)
+        if not r.is_current:
+            action.triggered.connect(
+                lambda _on=False, cid=r.id: _switch(menu, service, cid, on_switched))
+    menu.addSeparator()
+    manage = menu.addAction("班次管理（新建、设置、解锁、导出）…")
+    manage.setObjectName("manageClasses")
+    manage.triggered.connect(on_manage)
+
+
+def _switch(parent: QWidget, service: ClassService, class_id: int,
+            on_switched: Callable[[], None]) -> None:
+    try:
+        service.use(class_id)
+    except ServiceError as e:
+        messages.warn(parent, TITLE, e.message)
+        return
+    on_switched()

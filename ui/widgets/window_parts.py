@@ -1,10 +1,13 @@
-"""A window's size on first start (no saved geometry yet)."""
+"""Parts of the main window kept out of it: its size on first start (no saved geometry
+yet), and what the page area shows while the database opens."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QStyle, QWidget
+from PySide6.QtWidgets import QLabel, QStyle, QWidget
+
+OPENING = "正在打开数据库…"
 
 
 def default_geometry(window: QWidget) -> None:
@@ -22,3 +25,13 @@ def default_geometry(window: QWidget) -> None:
             Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter, size, available
         )
     )
+
+
+def opening_notice() -> QLabel:
+    """What the page area shows while the database opens (at start, after a restore or a
+    switch of class)."""
+    label = QLabel(OPENING)
+    label.setObjectName("openingNotice")
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setContentsMargins(12, 12, 12, 12)
+    return label
