@@ -141,7 +141,7 @@ class ClassService:
             other = s.scalar(select(Campaign.id).where(Campaign.code == settings.code))
         if other is not None and other != class_id:
             found.insert(0, error("code", f"班次代码「{settings.code}」已经有一个班次在用："
-                                          "请换一个，如在后面加 -2。"))
+                                          f"请换一个，如 {settings.code}-2（命令行用 --code）。"))
         return found
 
     def new_settings_from(self, from_id: int, year: int) -> ClassSettings:
