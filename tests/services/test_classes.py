@@ -220,3 +220,56 @@ def test_a_level_2_class_prints_and_exports_its_own_level(db: Database, tmp_path
                           capture_output=True, text=True, check=True).stdout
     assert "信用管理师职业技能培训报名表" in text and "助理信用管理师" not in text
     assert "二级" in text and "三级" not in text
+
+
+def test_a_new_year_as_the_office_walks_it(db: Database, tmp_path: Path) -> None:
+    """新建班次 2022 from 2021 (fees 2900/350, deadlines, a point renamed, one added,
+    targets changed) → register → confirm → pay → 附件5 and the province package for 2022;
+    the 2021 class keeps its own people, money and totals."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from app.domain.codes import ApplicantStatus
+    from app.services.excel_export import export_summary
+    from app.services.overview import OverviewService
+    from app.services.package import export_package
+    from tests.support.desk import add_photo, advance
+
+    old = current_class_id(db)
+    for n in ("谭燕勇", "王正常"):
+        aid = register(db, n, registration_point="如皋市")
+        advance(db, aid, ApplicantStatus.CONFIRMED)
+    before = OverviewService(db, old).summary(date(2021, 12, 1))
+
+    classes = ClassService(db, "陆薇")
+    s = classes.new_settings_from(old, 2022)
+    pts = [replace(p, target=p.target + 1) if p.county else p for p in s.points]
+    pts[0] = replace(pts[0], name="市委编办（2022）")
+    pts.append(PointSettings("南通创新区", 3, "本单位"))
+    new = classes.create(replace(s, training_fee=2900, exam_fee=350,
+                                 registration_deadline=date(2022, 10, 8),
+                                 county_deadline=date(2022, 10, 11), points=tuple(pts)),
+                         from_id=old)
+    c = campaign_info(db)
+    assert c.id == new and c.target_total == before.target_total + 7 + 3
+    someone = register(db, "陈晓梅", registration_point="南通创新区")
+    add_photo(db, someone)
+    advance(db, someone, ApplicantStatus.CONFIRMED)
+    pay = PaymentService(db, "陆薇", clock=lambda: datetime(2022, 10, 12, 9, 0))
+    pay.record_payment(someone, 3250, date(2022, 10, 12), "南通陈晓梅助理信用管理师")
+    assert pay.balance(someone).paid_fen == 325000 and pay.balance(someone).due_fen == 325000
+
+    svc = ApplicantService(db, "陆薇")
+    sheet = export_summary(svc, tmp_path / "附件5.xlsx")
+    assert dict(sheet.per_point) == {"南通创新区": 1}
+    ws = load_workbook(sheet.paths[0]).worksheets[0]
+    assert ws["A3"].value == "县（市、区）、部门名称：南通创新区" and ws["B5"].value == "陈晓梅"
+    (tmp_path / "包").mkdir()
+    package = export_package(svc, tmp_path / "包")
+    assert package.path.name.startswith("2022年度助理信用管理师南通班_报省材料_")
+    assert "陈晓梅" in package.manifest_text and "谭燕勇" not in package.manifest_text
+
+    after = OverviewService(db, old).summary(date(2021, 12, 1))
+    assert after == before, "the 2021 class: its own people and totals, unchanged"
+    assert OverviewService(db).summary(date(2022, 10, 12)).total.money.paid_fen == 325000
