@@ -124,6 +124,7 @@ class Applicant(Base):
         Index("ix_applicant_campaign_employer", "campaign_id", "employer"),
         # "Any part of the ID number or mobile" is one narrow scan of this index.
         Index("ix_applicant_campaign_idno_mobile", "campaign_id", "id_number", "mobile"),
+        Index("ix_applicant_previous", "previous_applicant_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +178,14 @@ class Applicant(Base):
     score_knowledge: Mapped[int | None] = mapped_column(Integer)
     score_skill: Mapped[int | None] = mapped_column(Integer)
     score_overall: Mapped[int | None] = mapped_column(Integer)
+    # The province's result (合格 True / 不合格 False / None: none yet), where it came from
+    # (the results sheet, or 手工录入) and when (UTC); the scores are the three above.
+    result_passed: Mapped[bool | None] = mapped_column(Boolean)
+    result_source: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    result_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The record in the previous class this one was brought back from (上年未通过). Not a
+    # foreign key, like History.applicant_id (see migration 0007): a deleted one is gone.
+    previous_applicant_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     extra_json: Mapped[str] = mapped_column(Text, default="")
 

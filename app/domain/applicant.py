@@ -124,6 +124,9 @@ FIELD_LABELS: dict[str, str] = {
     "score_knowledge": "知识",
     "score_skill": "技能",
     "score_overall": "综合",
+    # not form fields, named for the history: the province's result, last year's record
+    "result_passed": "考试结果",
+    "previous_applicant_id": "上年记录",
     "note": "备注",
     "photo": "照片",
     "status": "状态",

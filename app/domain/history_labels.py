@@ -27,6 +27,8 @@ ACTION_LABELS: dict[str, str] = {
     "lock": "设为只读",
     "unlock": "解锁",
     "use": "切换当前班次",
+    "result": "考试成绩",
+    "bring_back": "上年未通过·带回本期",
 }
 """By action code; `action_label` refines a few by entity."""
 
