@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app.cli import applicants, classes, db, desk, exchange, money, photos, province
+from app.cli import applicants, classes, db, desk, exchange, money, photos, province, results
 from app.cli.common import ChineseParser, close_databases
 from app.logs import log_hint, setup_logging
 from app.services.errors import ServiceError
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     money.add_commands(add, common)  # payment list|held|summary|accept|reject|refund
     exchange.add_commands(add, common)  # export summary|full|photos|forms|package, import
     classes.add_commands(add, common)  # class list|new|use|show|export|import|unlock|lock
+    results.add_commands(add, common)  # results import|set|list, bring-back
     return p
 
 

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, column, insert, select, table, update
 from sqlalchemy.orm import Session
 
 from app.domain.applicant import ApplicantData
@@ -30,6 +30,7 @@ from db.models import Applicant, ApplicantPhoto, Campaign, History, Registration
 __all__ = ["BringBackResult", "BringBackService", "Candidate", "find_previous_failure",
            "previous_campaign"]
 
+_LINK = table("applicant", column("id"), column("previous_applicant_id"))
 TYPES = (EnrolmentType.RESIT, EnrolmentType.RETAKE_AUDIT)
 """What a person brought back can be: 补考 (sits the exam again) or 只听课."""
 
@@ -223,13 +224,12 @@ class BringBackService(ApplicantService):
             new_ids = self._insert_rows(s, datas, note, True, now) if datas else []
             pairs = list(zip(go, new_ids, strict=True))
             if pairs:
-                table = Applicant.__table__
                 # Core, not the ORM's bulk update: that one wants each row's version.
-                s.execute(update(table).where(table.c.id == bindparam("new_id"))
+                s.execute(update(_LINK).where(_LINK.c.id == bindparam("new_id"))
                           .values(previous_applicant_id=bindparam("prev_id")),
                           [{"new_id": new, "prev_id": c.applicant_id} for c, new in pairs])
-            serials = dict(s.execute(select(Applicant.id, Applicant.serial_no).where(
-                Applicant.id.in_(new_ids))).tuples().all()) if new_ids else {}
+            serials = {r[0]: r[1] for r in s.execute(select(
+                Applicant.id, Applicant.serial_no).where(Applicant.id.in_(new_ids)))}
             copied, left = self._photos(s, pairs, now)
             if pairs:
                 s.execute(insert(History), [{

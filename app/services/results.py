@@ -142,6 +142,15 @@ class ResultsService:
             return PersonResult(row.score_knowledge, row.score_skill, row.score_overall,
                                 row.result_passed, row.result_source, row.result_at)
 
+    def class_results(self) -> list[tuple[int, str, str, PersonResult]]:
+        """(报名序号, name, ID number, result) of everyone in the class, in serial order."""
+        a = Applicant
+        with self.db.read() as s:
+            return [(r[0], r[1], r[2] or "", PersonResult(*r[3:])) for r in s.execute(
+                select(a.serial_no, a.name, a.id_number, a.score_knowledge, a.score_skill,
+                       a.score_overall, a.result_passed, a.result_source, a.result_at)
+                .where(a.campaign_id == self.campaign_id).order_by(a.serial_no))]
+
     def _by_id_number(self, s: Session, numbers: Sequence[str]) -> dict[str, Applicant]:
         wanted = sorted({n for n in numbers if n})
         out: dict[str, Applicant] = {}
@@ -165,11 +174,14 @@ class ResultsService:
                 if ln.problem:
                     out.append(ResultChange(ln, None, "", {}, ln.problem))
                     continue
-                if ln.id_number in seen:
-                    out.append(ResultChange(ln, None, "", {}, f"与第 {seen[ln.id_number]} "
+                if ln.id_number in seen:  # both refused: which one is right is not ours
+                    first = seen[ln.id_number]
+                    out.append(ResultChange(ln, None, "", {}, f"与第 {out[first].line.row} "
                                             "行是同一个身份证号：请核对保留哪一行"))
+                    out[first] = ResultChange(out[first].line, None, "", {}, f"与第 {ln.row} "
+                                              "行是同一个身份证号：请核对保留哪一行")
                     continue
-                seen[ln.id_number] = ln.row
+                seen[ln.id_number] = len(out)
                 row = found.get(ln.id_number)
                 if row is None:
                     out.append(ResultChange(

@@ -29,10 +29,11 @@ from app.services.applicants import ApplicantService
 from app.services.database import open_database
 from tests.support import hostile_cases
 from tests.support.hostile_cases import LIVE, Case, all_cases
+from tests.support.hostile_results import results_cases
 from tests.support.people import applicant, id_number
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES = all_cases()
+CASES = all_cases() + results_cases()  # results import/set, bring-back
 TIMEOUT = 60  # seconds for one command: a hang fails its case, never the whole run
 NOBODY = 65534
 

@@ -240,7 +240,7 @@ CACHE: list[Path] = []
 _made_once: dict[str, Path] = {}
 
 
-def _shared(maker: Callable[[Path], Path], fname: str, key: str = "") -> Callable[[Path], None]:
+def shared(maker: Callable[[Path], Path], fname: str, key: str = "") -> Callable[[Path], None]:
     def setup(d: Path) -> None:
         if key in HEAVY and CACHE:
             src = _made_once.get(f"{key}|{fname}")
@@ -259,7 +259,7 @@ def statement_cases() -> list[Case]:
             argv = ("statement", f"{{dir}}/{fname}", *_db("{dir}"))
             cases.append(Case(f"statement: {name}", f"statement-{name}-{apply}",
                               argv + (("--apply",) if apply else ()), codes=frozenset({1}),
-                              words=words, setup=_shared(make, fname, name)))
+                              words=words, setup=shared(make, fname, name)))
     return cases
 
 
@@ -272,7 +272,7 @@ def import_cases() -> list[Case]:
         # refused before any row is read: --dry-run or not makes no difference here
         argv = ("import", f"{{dir}}/{fname}", "--point", "如皋市", *_db("{dir}"))
         cases.append(Case(f"import: {name}", f"import-{name}", argv, codes=frozenset({1}),
-                          setup=_shared(make, fname, key)))
+                          setup=shared(make, fname, key)))
     for name, cell in (("id-1e400", 1e400), ("id-float", 3.20602199003071e17),
                        ("id-nan", float("nan")), ("id-negative", -1.0)):
         def sheet(d: Path, cell: float = cell) -> None:
