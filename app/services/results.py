@@ -36,7 +36,9 @@ def passed_text(passed: bool | None) -> str:
 
 
 def _shown(field: str, v: object) -> object:
-    return passed_text(v) if field == "result_passed" else v  # type: ignore[arg-type]
+    if field == "result_passed" and isinstance(v, bool):
+        return passed_text(v)
+    return v
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class ResultChange:
     changes: Mapping[str, tuple[object, object]]  # field → (old, new), only what differs
     problem: str  # why this row is not recorded ("" when it is)
     note: str = ""  # e.g. the sheet's name differs from the record's
+    unknown: bool = False  # a valid ID number nobody in this class has
 
     @property
     def action(self) -> str:
@@ -82,8 +85,8 @@ class ResultChange:
         if not self.changes:
             return "与已记录的相同，不变"
         label = dict(_FIELDS)
-        return "，".join(f"{label[f]} {_shown(f, old) or '空'} → {_shown(f, new)}"
-                        for f, (old, new) in self.changes.items())
+        return "，".join(f"{label[f]} {'空' if old is None else _shown(f, old)} → "
+                        f"{_shown(f, new)}" for f, (old, new) in self.changes.items())
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,7 @@ class ResultsPreview:
 
     @property
     def unknown(self) -> list[ResultChange]:
-        return [c for c in self.problems if c.applicant_id is None and c.line.id_number
-                and "本班没有" in c.problem]
+        return [c for c in self.lines if c.unknown]
 
     @property
     def summary(self) -> str:
@@ -186,7 +188,7 @@ class ResultsService:
                 if row is None:
                     out.append(ResultChange(
                         ln, None, "", {}, f"本班（{self.campaign.year}年度）没有身份证号 "
-                        f"{ln.id_number} 的学员：请核对是否别的班的，或先登记此人"))
+                        f"{ln.id_number} 的学员：请核对是否别的班的，或先登记此人", unknown=True))
                     continue
                 new = {"score_knowledge": ln.knowledge, "score_skill": ln.skill,
                        "score_overall": ln.overall, "result_passed": ln.passed}

@@ -4,6 +4,10 @@ checked again, an ID already in the class refused, history on both records."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +16,7 @@ from sqlalchemy import select
 from app.domain.codes import ApplicantStatus, EnrolmentType
 from app.services.applicants import ApplicantService
 from app.services.bring_back import BringBackService, find_previous_failure, previous_campaign
+from app.services.database import open_database
 from app.services.errors import InputError
 from app.services.photos import PhotoService
 from app.services.results import ResultsService
@@ -19,6 +24,8 @@ from db.models import Applicant, ApplicantPhoto, History
 from tests.support.classes import new_class
 from tests.support.desk import register
 from tests.support.photos import jpeg_of_size
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -122,3 +129,33 @@ def test_typing_the_id_of_last_years_failure_offers_them(db: Any, year2021: Any)
         assert find_previous_failure(s, bb.campaign_id, number[:10]) is None
     bb.bring_back([hit.applicant_id], EnrolmentType.RESIT)
     assert bb.find_failure(number) is None  # already here: nothing more to offer
+
+
+def test_the_cli_lists_and_brings_back(tmp_path: Path) -> None:
+    url = str(tmp_path / "desk.sqlite3")
+    db = open_database(url, take_backups=False)
+    failed = register(db, "陈小燕")
+    register(db, "周建国")
+    ResultsService(db, "x").set_result(failed, knowledge=40, passed=False)
+    number = ApplicantService(db, "x").get(failed).data.id_number
+    new_class(db, 2022)
+    db.dispose()
+    env = {**os.environ, "CLASSDESK_DATA_DIR": str(tmp_path / ".data")}
+
+    def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app", *argv, "--db", url], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    listed = cli("bring-back", "--list")
+    assert listed.returncode == 0, listed.stderr
+    assert "陈小燕" in listed.stdout and "不合格（知识 40）" in listed.stdout
+    assert "周建国" in listed.stdout and "无成绩" in listed.stdout
+    done = cli("bring-back", "--type", "只听课", number, "周建国")
+    assert done.returncode == 0, done.stderr
+    assert "报名序号 0001（2021年未通过·只听课）" in done.stdout
+    again = cli("bring-back", "陈小燕")
+    assert again.returncode == 1 and "不在上期未通过" not in again.stderr
+    assert "本期已有此人（报名序号 0001）" in again.stdout
+    nobody = cli("bring-back", "王不在")
+    assert nobody.returncode == 1 and "不在上期未通过（或无成绩）的学员中" in nobody.stderr
+    assert "Traceback" not in done.stderr + again.stderr + nobody.stderr
