@@ -123,6 +123,7 @@ class BringBackResult:
     refused: tuple[tuple[str, str], ...]  # (name, why)
     photos_copied: int
     photos_left: tuple[tuple[str, str], ...]  # (name, why the photo did not come along)
+    links: tuple[tuple[int, int], ...] = ()  # (last year's applicant id, the new one)
 
     @property
     def summary(self) -> str:
@@ -240,7 +241,8 @@ class BringBackService(ApplicantService):
                             f"{serials[new]:04d}（{label}）",
                     "operator": self.operator, "at": now} for c, new in pairs])
         return BringBackResult(tuple((new, c.name, serials[new]) for c, new in pairs),
-                               tuple(refused), copied, tuple(left))
+                               tuple(refused), copied, tuple(left),
+                               tuple((c.applicant_id, new) for c, new in pairs))
 
     def _copy(self, d: ApplicantData, enrolment_type: EnrolmentType) -> ApplicantData:
         point = self.campaign.point_by_name(d.registration_point) if d.registration_point \

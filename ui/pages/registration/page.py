@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from ui.pages.registration.applicant_list import ApplicantListWidget
+from ui.pages.registration.bring_back_bar import install_bring_back
 from ui.pages.registration.form.applicant_form import ApplicantForm
 
 if TYPE_CHECKING:
@@ -142,6 +143,9 @@ class RegistrationPage(QWidget):
         # then must not keep showing the previous record as the one being edited.
         self.form.sig_new_handled.connect(self._follow_form)
 
+        # 带回上年未通过: a line above list and form, when this class has a previous one
+        self.bring_back = install_bring_back(self, service, self.confirm_discard,
+                                             self._after_bring_back)
         self._restore_state()
         self._update_actions()
 
@@ -278,6 +282,12 @@ class RegistrationPage(QWidget):
         self.list.show_applicant(applicant_id)
         self._update_actions()
         self.sig_count_changed.emit(self.service.count())
+
+    def _after_bring_back(self, applicant_ids: list[int]) -> None:
+        self.list.refresh()
+        self.sig_count_changed.emit(self.service.count())
+        if applicant_ids:
+            self.open_applicant(applicant_ids[0])
 
     def _on_deleted(self, _applicant_id: int) -> None:
         self.list.refresh()

@@ -1,0 +1,80 @@
+"""带回上年未通过: the registration page's bar (only with a previous class) and the dialog
+that brings ticked people back as the type chosen, as a person would click it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.codes import EnrolmentType
+from app.services.applicants import ApplicantService
+from app.services.bring_back import BringBackService
+from app.services.photos import PhotoService
+from app.services.results import ResultsService
+from tests.support.classes import new_class
+from tests.support.desk import register
+from tests.support.photos import jpeg_of_size
+from tests.ui.fake_form import FakeForm
+from ui.dialogs.bring_back import BringBackDialog
+from ui.pages.registration.page import RegistrationPage
+
+
+@pytest.fixture
+def two_years(empty_db: Any) -> Any:
+    db = empty_db
+    ids = [register(db, n) for n in ("陈小燕", "周建国", "王立新", "吴海燕")]
+    results = ResultsService(db, "张晓桐")
+    results.set_result(ids[0], knowledge=52, skill=71, passed=False)
+    results.set_result(ids[2], knowledge=80, skill=75, passed=True)
+    results.set_result(ids[3], knowledge=58, skill=40)
+    PhotoService(db, "张晓桐").attach(ids[0], jpeg_of_size(15_000), "陈小燕.jpg")
+    new_class(db, 2022)
+    return db
+
+
+def test_the_dialog_brings_the_ticked_people_back(qtbot: QtBot, two_years: Any) -> None:
+    svc = BringBackService(two_years, "李主任")
+    dialog = BringBackDialog(svc)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    names = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert names == ["陈小燕", "周建国", "吴海燕"]  # 王立新 passed
+    assert not dialog.apply_button.isEnabled()
+    if os.environ.get("CLASSDESK_SHOTS"):
+        dialog.grab().save(str(Path(os.environ["CLASSDESK_SHOTS"]) / "bring_back.png"))
+    for row in (0, 2):
+        dialog.table.item(row, 0).setCheckState(Qt.CheckState.Checked)
+    dialog.kind.setCurrentIndex(1)  # 只听课
+    assert dialog.apply_button.text() == "带回（2 人）"
+    with qtbot.waitSignal(dialog.sig_brought) as got:
+        qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    new_ids = got.args[0]
+    assert len(new_ids) == 2
+    here = ApplicantService(two_years, "x")
+    assert [here.get(i).data.name for i in new_ids] == ["陈小燕", "吴海燕"]
+    assert {here.get(i).data.enrolment_type for i in new_ids} == {EnrolmentType.RETAKE_AUDIT}
+    assert "带回 2 人，照片带过来 1 张" in dialog.report.text()
+    assert dialog.table.item(0, 6).text() == "已带回 0001"
+    assert not dialog.table.item(0, 0).flags() & Qt.ItemFlag.ItemIsEnabled
+    if os.environ.get("CLASSDESK_SHOTS"):
+        dialog.grab().save(str(Path(os.environ["CLASSDESK_SHOTS"]) / "bring_back_done.png"))
+
+
+def test_the_bar_shows_only_with_a_previous_class(qtbot: QtBot, empty_db: Any) -> None:
+    register(empty_db, "陈小燕")
+    first = RegistrationPage(ApplicantService(empty_db, "x"), form_factory=FakeForm)
+    qtbot.addWidget(first)
+    assert first.bring_back.isHidden()  # the 2021 class has none before it
+    new_class(empty_db, 2022)
+    page = RegistrationPage(ApplicantService(empty_db, "x"), form_factory=FakeForm)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.bring_back.isVisible()
+    assert page.bring_back.label.text() == "2021年度未通过（或没有成绩）的学员：1 人尚未带回本期"
