@@ -78,3 +78,43 @@ def test_the_bar_shows_only_with_a_previous_class(qtbot: QtBot, empty_db: Any) -
     qtbot.waitExposed(page)
     assert page.bring_back.isVisible()
     assert page.bring_back.label.text() == "2021年度未通过（或没有成绩）的学员：1 人尚未带回本期"
+
+
+def test_typing_last_years_failure_in_the_form_offers_to_bring_them_back(
+        qtbot: QtBot, two_years: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from tests.ui.keys import type_text
+    from ui.pages.registration.form.applicant_form import ApplicantForm
+    from ui.widgets import messages
+    from ui.widgets.messages import SB
+
+    old = ApplicantService(two_years, "x", campaign_id=BringBackService(
+        two_years, "x").previous()[0])  # type: ignore[index]
+    number = old.find_by_id_number(  # 陈小燕, failed in 2021
+        next(r.id_number for r in old.search("陈小燕"))).data.id_number  # type: ignore[union-attr]
+    asked: list[str] = []
+
+    def ask(_parent: object, title: str, text: str, *_: object, **__: object) -> object:
+        asked.append(f"{title}：{text}")
+        return SB.Yes
+
+    def run(dialog: Any) -> int:
+        assert isinstance(dialog, BringBackDialog)
+        assert dialog.chosen() == [dialog.people[0].applicant_id]  # ticked already
+        dialog.apply()
+        return 1
+
+    monkeypatch.setattr(messages, "ask", ask)
+    monkeypatch.setattr(messages, "exec_dialog", run)
+    svc = ApplicantService(two_years, "李主任")
+    form = ApplicantForm(svc, QSettings(str(tmp_path / "f.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.sheet2.id_number.setFocus()
+    type_text(qtbot, form.sheet2.id_number, number)
+    qtbot.waitUntil(lambda: form.current_id() is not None, timeout=3000)
+    assert any("上年未通过的学员" in a and "陈小燕" in a for a in asked)
+    rec = svc.get(form.current_id())  # type: ignore[arg-type]
+    assert rec.data.name == "陈小燕" and rec.data.enrolment_type is EnrolmentType.RESIT
