@@ -19,7 +19,7 @@ from app.services.errors import InputError, NotFoundError
 from app.services.records import utcnow
 from app.services.results_sheet import ResultLine, ResultsSheet, parse_score
 from db.engine import Database
-from db.models import Applicant, History
+from db.models import Applicant, Campaign, History
 
 __all__ = ["BATCH", "HAND", "PersonResult", "ResultChange", "ResultsPreview",
            "ResultsService", "passed_text"]
@@ -51,6 +51,7 @@ class PersonResult:
     passed: bool | None
     source: str
     at: datetime | None
+    previous: str = ""  # "2021年度 0003 不合格": the record this one was brought back from
 
     @property
     def empty(self) -> bool:
@@ -141,8 +142,17 @@ class ResultsService:
             row = s.get(Applicant, applicant_id)
             if row is None:
                 raise NotFoundError("找不到这条报名记录，可能已被删除。请刷新列表。")
+            previous = ""
+            if row.previous_applicant_id is not None:
+                old = s.get(Applicant, row.previous_applicant_id)
+                year = s.scalar(select(Campaign.year).where(Campaign.id == old.campaign_id)
+                                ) if old is not None else None
+                previous = (f"{year}年度 {old.serial_no:04d} "
+                            f"{passed_text(old.result_passed) or '无结果'}"
+                            if old is not None else "上年的记录已删除")
             return PersonResult(row.score_knowledge, row.score_skill, row.score_overall,
-                                row.result_passed, row.result_source, row.result_at)
+                                row.result_passed, row.result_source, row.result_at,
+                                previous)
 
     def class_results(self) -> list[tuple[int, str, str, PersonResult]]:
         """(报名序号, name, ID number, result) of everyone in the class, in serial order."""

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.codes import EnrolmentType
@@ -118,3 +119,20 @@ def test_typing_last_years_failure_in_the_form_offers_to_bring_them_back(
     assert any("上年未通过的学员" in a and "陈小燕" in a for a in asked)
     rec = svc.get(form.current_id())  # type: ignore[arg-type]
     assert rec.data.name == "陈小燕" and rec.data.enrolment_type is EnrolmentType.RESIT
+    box = form.findChild(QWidget, "resultsBox")
+    assert box is not None and box.isVisible()
+    assert box.label.text() == "上年记录：2021年度 0001 不合格（从上一期带回）"  # type: ignore[attr-defined]
+    if os.environ.get("CLASSDESK_SHOTS"):
+        form.resize(1100, 400)
+        form.grab().save(str(Path(os.environ["CLASSDESK_SHOTS"]) / "form_previous.png"))
+    # last year's record in last year's class: its result, shown the same way
+    last_year = ApplicantService(two_years, "x", campaign_id=rec.campaign_id - 1)
+    form2 = ApplicantForm(last_year, QSettings(str(tmp_path / "g.ini"),
+                                               QSettings.Format.IniFormat))
+    qtbot.addWidget(form2)
+    form2.show()
+    form2.load(last_year.find_by_id_number(number).id)  # type: ignore[union-attr]
+    box2 = form2.findChild(QWidget, "resultsBox")
+    assert box2 is not None and box2.isVisible()
+    assert box2.label.text().startswith(  # type: ignore[attr-defined]
+        "考试结果：不合格（知识 52，技能 71，综合 —）　手工录入 ")
