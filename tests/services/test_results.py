@@ -120,3 +120,24 @@ def test_the_cli_imports_previews_and_sets_results(tmp_path: Path) -> None:
     assert "手工录入" in listed.stdout and "Traceback" not in listed.stderr
     shown = _cli(tmp_path, "show", a, "--history")
     assert "考试成绩" in shown.stdout, shown.stdout  # the history's action, in Chinese
+
+
+def test_imported_scores_are_printed_in_the_score_boxes_of_form_4(db: Any, tmp_path: Path
+                                                                   ) -> None:
+    import re
+    import shutil
+
+    from app.services.printing import export_forms
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF")
+    ids = [register(db, "陈小燕")]
+    (a,) = _numbers(db, ids)
+    sheet = results_sheet(tmp_path / "成绩.xlsx", [[1, "陈小燕", a, 52, 71, 64, "不合格"]])
+    svc = ResultsService(db, "李主任")
+    svc.apply(svc.match(read_results(sheet)))
+    out = tmp_path / "forms.pdf"
+    export_forms(ApplicantService(db, "x"), out, id_number=a, status=None)
+    text = subprocess.run(["pdftotext", "-layout", "-f", "3", "-l", "3", str(out), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert re.search(r"分数\s+52\s+71\s+64", text), text[-400:]
