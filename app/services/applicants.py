@@ -32,6 +32,7 @@ from app.services.records import (
     ApplicantRecord,
     ApplicantRow,
     HistoryEntry,
+    data_from_row,
     problems_to_json,
     to_json_value,
     utcnow,
@@ -240,7 +241,7 @@ class ApplicantService(ApplicantSearch):
             raise ConflictError(None)
         if row.version != expected_version:
             raise ConflictError(self.record_from_row(s, row), row.updated_by, row.updated_at)
-        before = self.record_from_row(s, row).data
+        before = data_from_row(row)  # not record_from_row: no photo query per row
         changes = {
             f: [to_json_value(getattr(before, f)), to_json_value(getattr(d, f))]
             for f in ApplicantData.field_names()
@@ -388,6 +389,12 @@ class ApplicantService(ApplicantSearch):
                             seen.add(d.id_number)
                     created = self._insert_rows(s, new, note, True, now)
                 changed: list[int] = []
+                # Read the rows to change in batches (IN of ≤ 500) into the session, so
+                # that each update finds its row there instead of asking for it alone.
+                wanted = sorted({applicant_id for applicant_id, _, _ in updates})
+                for i in range(0, len(wanted), 500):
+                    s.scalars(select(Applicant).where(
+                        Applicant.id.in_(wanted[i:i + 500]))).all()
                 for applicant_id, expected_version, data in updates:
                     d = normalized(data, self.today())
                     if self._apply_update(s, applicant_id, expected_version, d, note, now):

@@ -165,6 +165,14 @@ def _reasons(problems: Sequence[Problem], only: set[str] | None, bad: set[str]
     return errors, warnings
 
 
+def _same_as_stored(rec: ApplicantRecord, r: ConvertedRow) -> bool:
+    """The row's filled columns hold what the record already holds (its unknown columns
+    too): importing it would change nothing."""
+    stored = rec.data
+    return (all(getattr(stored, f) == getattr(r.data, f) for f in r.provided)
+            and all(stored.extra.get(k) == v for k, v in r.data.extra.items()))
+
+
 def _lost_zero_hint(id_number: str) -> str | None:
     if len(id_number) == 18 and id_number.isdigit() and id_number.endswith("000"):
         return "身份证号末尾是 000：可能曾被 Excel 存成数字，后几位已丢失。请按身份证重新填写"
@@ -267,13 +275,23 @@ def preview_import(
             pr.data = d
             pr.kind = RowKind.ERROR if pr.reasons else RowKind.NEW
             continue
+        pr.existing_id, pr.existing_version = rec.id, rec.version
+        pr.existing_serial = rec.serial_no
+        if _same_as_stored(rec, r):
+            # Nothing to write (a county re-sending its sheet): the stored record was
+            # normalised and validated when saved, so its stored problems stand for it —
+            # no second normalising and validating of 10,000 unchanged people.
+            pr.data = rec.data
+            errors, warnings = _reasons(rec.problems, r.provided | r.bad, r.bad)
+            pr.reasons.extend(errors)
+            pr.warning_problems = warnings
+            pr.kind = RowKind.ERROR if pr.reasons else RowKind.UNCHANGED
+            continue
         merged = replace(rec.data, extra=dict(rec.data.extra))
         for f in r.provided:
             setattr(merged, f, getattr(d, f))
         merged.extra.update(d.extra)
         merged = normalized(merged, today)
-        pr.existing_id, pr.existing_version = rec.id, rec.version
-        pr.existing_serial = rec.serial_no
         pr.data = merged
         problems = validate_applicant(merged, today, points=names)
         errors, warnings = _reasons(problems, r.provided | r.bad, r.bad)
