@@ -15,6 +15,7 @@ from app.services.dbcheck import NOT_A_FILE, access_message
 from app.services.demo import demo_applicants
 from app.services.errors import ServiceError
 from app.services.paths import resolve_db_url
+from app.services.results import ResultsService
 from db import sqlite_file
 
 
@@ -35,6 +36,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = open_db(args)
     svc = ApplicantService(db, operator_name(args))
     seed = args.seed if args.seed is not None else svc.count() + 2021
+    if args.results:  # the class sat its exam: made-up results for everyone without any
+        passed, failed, absent = ResultsService(db, svc.operator).demo_results(seed)
+        print(f"已为{svc.campaign.title}生成演示成绩：合格 {passed} 人，不合格 {failed} 人，"
+              f"缺考（无成绩）{absent} 人。")
+        return 0
     n = svc.create_many(demo_applicants(svc.campaign, args.count, seed=seed),
                         note="演示数据", full_history=False)
     print(f"已生成 {n} 名演示学员；现共 {svc.count()} 人（{describe(db.url)}）。")
@@ -125,6 +131,8 @@ def add_setup_commands(add: AddCommand) -> None:
                    help=f"人数（默认120，最多 {MAX_DEMO:,}）")
     d.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=None,
                    help="随机种子（同种子得到同样的数据）")
+    d.add_argument("--results", action="store_true",
+                   help="不新增学员，而是给本班还没有成绩的人生成演示成绩（合格/不合格/缺考）")
     d.set_defaults(func=cmd_demo)
 
 

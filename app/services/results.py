@@ -6,6 +6,7 @@ and leaves history (who, when, old → new, where the result came from)."""
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.services.campaign import CampaignInfo, campaign_info
 from app.services.errors import InputError, NotFoundError
 from app.services.records import utcnow
-from app.services.results_sheet import ResultLine, ResultsSheet, parse_score
+from app.services.results_sheet import PASS_MARK, ResultLine, ResultsSheet, parse_score
 from db.engine import Database
 from db.models import Applicant, Campaign, History
 
@@ -261,6 +262,38 @@ class ResultsService:
                                                                          source, now)])
             return PersonResult(row.score_knowledge, row.score_skill, row.score_overall,
                                 row.result_passed, row.result_source, row.result_at)
+
+    def demo_results(self, seed: int = 2021) -> tuple[int, int, int]:
+        """Made-up results for everyone in the class without any (a demo class that sat
+        its exam): about 7 in 10 pass, 1 in 10 sat no exam. (passed, failed, absent)."""
+        rng = random.Random(seed)
+        counts = [0, 0, 0]
+        now = self.clock()
+        with self.db.write() as s:
+            rows = s.scalars(select(Applicant).where(
+                Applicant.campaign_id == self.campaign_id, Applicant.result_passed.is_(None),
+                Applicant.score_knowledge.is_(None), Applicant.score_skill.is_(None))
+                .order_by(Applicant.serial_no)).all()
+            history = []
+            for row in rows:
+                roll = rng.random()
+                if roll < 0.1:
+                    counts[2] += 1
+                    continue
+                good = roll < 0.8
+                low, high = (60, 96) if good else (30, 60)
+                knowledge = rng.randint(low, high - 1)
+                skill = rng.randint(60, 95) if not good and rng.random() < 0.5 \
+                    else rng.randint(low, high - 1)
+                values = {"score_knowledge": knowledge, "score_skill": skill,
+                          "result_passed": knowledge >= PASS_MARK and skill >= PASS_MARK}
+                counts[0 if values["result_passed"] else 1] += 1
+                entry = self._write(row, values, "演示数据", now)
+                history.append(self._history_row(row, entry, "演示数据", now))
+            s.flush()
+            if history:
+                s.execute(insert(History), history)
+        return counts[0], counts[1], counts[2]
 
     # ------------------------------------------------------------------ helpers
     def _write(self, row: Applicant, values: Mapping[str, object], source: str,

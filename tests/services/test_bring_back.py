@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,29 @@ def test_the_cli_lists_and_brings_back(tmp_path: Path) -> None:
     nobody = cli("bring-back", "王不在")
     assert nobody.returncode == 1 and "不在上期未通过（或无成绩）的学员中" in nobody.stderr
     assert "Traceback" not in done.stderr + again.stderr + nobody.stderr
+
+
+def test_the_office_walk_demo_with_results_then_a_new_class_brings_back_its_failures(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli.parser import main
+
+    db_file = str(tmp_path / "walk.sqlite3")
+    assert main(["demo", "--count", "60", "--db", db_file]) == 0
+    assert main(["demo", "--results", "--db", db_file]) == 0
+    said = capsys.readouterr().out
+    found = re.search(r"合格 (\d+) 人，不合格 (\d+) 人，缺考（无成绩）(\d+) 人", said)
+    assert found is not None, said
+    passed, failed, absent = (int(x) for x in found.groups())
+    assert passed + failed + absent == 60 and passed > failed > 0
+    db = open_database(db_file, take_backups=False)
+    new_class(db, 2022)
+    db.dispose()
+    assert main(["bring-back", "--list", "--db", db_file]) == 0
+    listed = capsys.readouterr().out
+    assert f"共 {failed + absent} 人" in listed
+    db = open_database(db_file, take_backups=False)
+    bb = BringBackService(db, "李主任")
+    result = bb.bring_back([c.applicant_id for c in bb.candidates()], EnrolmentType.RESIT)
+    assert len(result.created) == failed + absent and bb.count() == failed + absent
+    assert ApplicantService(db, "x", campaign_id=bb.previous()[0]).count() == 60  # type: ignore[index]
+    db.dispose()
