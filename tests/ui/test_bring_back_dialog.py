@@ -109,10 +109,13 @@ def test_typing_last_years_failure_in_the_form_offers_to_bring_them_back(
     monkeypatch.setattr(messages, "ask", ask)
     monkeypatch.setattr(messages, "exec_dialog", run)
     svc = ApplicantService(two_years, "李主任")
-    form = ApplicantForm(svc, QSettings(str(tmp_path / "f.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(form)
-    form.show()
-    qtbot.waitExposed(form)
+    page = RegistrationPage(svc, QSettings(str(tmp_path / "f.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(page)
+    page.resize(1366, 705)
+    page.show()
+    qtbot.waitExposed(page)
+    form = page.form
+    assert isinstance(form, ApplicantForm)
     form.sheet2.id_number.setFocus()
     type_text(qtbot, form.sheet2.id_number, number)
     qtbot.waitUntil(lambda: form.current_id() is not None, timeout=3000)
@@ -121,18 +124,18 @@ def test_typing_last_years_failure_in_the_form_offers_to_bring_them_back(
     assert rec.data.name == "陈小燕" and rec.data.enrolment_type is EnrolmentType.RESIT
     box = form.findChild(QWidget, "resultsBox")
     assert box is not None and box.isVisible()
+    assert page.bring_back.label.text().endswith("2 人尚未带回本期")  # type: ignore[union-attr]
     assert box.label.text() == "上年记录：2021年度 0001 不合格（从上一期带回）"  # type: ignore[attr-defined]
     if os.environ.get("CLASSDESK_SHOTS"):
-        form.resize(1100, 400)
-        form.grab().save(str(Path(os.environ["CLASSDESK_SHOTS"]) / "form_previous.png"))
+        page.grab().save(str(Path(os.environ["CLASSDESK_SHOTS"]) / "form_previous.png"))
     # last year's record in last year's class: its result, shown the same way
     last_year = ApplicantService(two_years, "x", campaign_id=rec.campaign_id - 1)
-    form2 = ApplicantForm(last_year, QSettings(str(tmp_path / "g.ini"),
-                                               QSettings.Format.IniFormat))
-    qtbot.addWidget(form2)
-    form2.show()
-    form2.load(last_year.find_by_id_number(number).id)  # type: ignore[union-attr]
-    box2 = form2.findChild(QWidget, "resultsBox")
+    page2 = RegistrationPage(last_year, QSettings(str(tmp_path / "g.ini"),
+                                                  QSettings.Format.IniFormat))
+    qtbot.addWidget(page2)
+    page2.show()
+    page2.open_applicant(last_year.find_by_id_number(number).id)  # type: ignore[union-attr]
+    box2 = page2.form_widget.findChild(QWidget, "resultsBox")
     assert box2 is not None and box2.isVisible()
     assert box2.label.text().startswith(  # type: ignore[attr-defined]
         "考试结果：不合格（知识 52，技能 71，综合 —）　手工录入 ")

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services.bring_back import BringBackService
 from app.services.errors import ServiceError
@@ -14,6 +21,8 @@ from ui.dialogs.bring_back import BringBackDialog
 from ui.widgets import messages
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
     from app.services.applicants import ApplicantService
 
 
@@ -24,6 +33,7 @@ class BringBackBar(QWidget):
                  brought: Callable[[list[int]], None]) -> None:
         super().__init__(parent)
         self.setObjectName("bringBackBar")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.confirm = confirm
         self.brought = brought
         self.service = BringBackService(svc.db, svc.operator, svc.campaign_id)
@@ -39,7 +49,7 @@ class BringBackBar(QWidget):
         row.addWidget(self.button)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *_: object) -> None:
         prev = self.service.previous()
         self.setVisible(prev is not None)
         if prev is None:
@@ -61,9 +71,13 @@ class BringBackBar(QWidget):
 
 
 def install_bring_back(page: QWidget, svc: ApplicantService, confirm: Callable[[], bool],
-                       brought: Callable[[list[int]], None]) -> BringBackBar:
-    """Put the bar above the page's list and form (`page` has a QVBoxLayout)."""
+                       brought: Callable[[list[int]], None], *changed: SignalInstance
+                       ) -> BringBackBar:
+    """Put the bar above the page's list and form (`page` has a QVBoxLayout); `changed`:
+    signals after which the number still to bring back may be another."""
     bar = BringBackBar(svc, page, confirm, brought)
+    for signal in changed:
+        signal.connect(bar.refresh)
     layout = page.layout()
     assert isinstance(layout, QVBoxLayout)
     layout.insertWidget(0, bar)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
 from ui.pages.registration.applicant_list import ApplicantListWidget
 from ui.pages.registration.bring_back_bar import install_bring_back
 from ui.pages.registration.form.applicant_form import ApplicantForm
+from ui.pages.registration.form.results_box import ResultsBox
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -143,9 +144,14 @@ class RegistrationPage(QWidget):
         # then must not keep showing the previous record as the one being edited.
         self.form.sig_new_handled.connect(self._follow_form)
 
+        # the exam result and last year's record, a line under the form's header
+        self.results_box = ResultsBox(service, form.current_id, form, form.sig_opened,
+                                      form.sig_saved, form.sig_deleted,
+                                      form.sig_new_handled, form.sig_dirty_changed)
         # 带回上年未通过: a line above list and form, when this class has a previous one
         self.bring_back = install_bring_back(self, service, self.confirm_discard,
-                                             self._after_bring_back)
+                                             self._after_bring_back, self.sig_count_changed,
+                                             form.sig_opened)
         self._restore_state()
         self._update_actions()
 

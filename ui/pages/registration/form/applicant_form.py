@@ -36,7 +36,6 @@ from ui.pages.registration.form.email import EmailCompletion
 from ui.pages.registration.form.employer import EmployerCompletion
 from ui.pages.registration.form.header import FormHeader
 from ui.pages.registration.form.office import OfficeNotes, OfficeStrip, SummarySheet
-from ui.pages.registration.form.results_box import ResultsBox
 from ui.pages.registration.form.sheet2 import RegistrationSheet
 from ui.pages.registration.form.sheet4 import EvaluationSheet
 from ui.widgets import messages
@@ -142,9 +141,6 @@ class ApplicantForm(QWidget):
         outer.setSpacing(0)
         self.header = FormHeader()
         outer.addWidget(self.header)
-        outer.addWidget(ResultsBox(self.service, self.current_id, self, self.sig_opened,
-                                   self.sig_saved, self.sig_deleted, self.sig_new_handled,
-                                   self.sig_dirty_changed))
 
         # The paper forms' parts, in the paper's order; each registers its fields here.
         self.cells = FieldCells(self)

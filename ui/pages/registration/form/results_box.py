@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QWidget
 
 from app.services.desk import local_time
 from app.services.errors import ServiceError
@@ -24,7 +24,8 @@ class ResultsBox(QWidget):
 
     def __init__(self, svc: ApplicantService, current_id: Callable[[], int | None],
                  parent: QWidget, *changed: SignalInstance) -> None:
-        """`changed`: the form's signals after which the record shown may be another."""
+        """`parent`: the form, its layout gets this line under its header; `changed`: the
+        form's signals after which the record shown may be another."""
         super().__init__(parent)
         self.setObjectName("resultsBox")
         self.current_id = current_id
@@ -38,6 +39,10 @@ class ResultsBox(QWidget):
         self.service = svc
         for signal in changed:
             signal.connect(self.refresh)
+        # under the form's header (its layout's first item), when the form has one
+        layout = parent.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(1, self)
         self.shown_id: int | None = None
         self.hide()
 
