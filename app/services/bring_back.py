@@ -21,6 +21,7 @@ from app.domain.photo import FIELD as PHOTO_FIELD
 from app.domain.photo import size_text
 from app.services.applicant_search import ApplicantSearch
 from app.services.applicants import ApplicantService, normalized
+from app.services.campaign import previous_class_in
 from app.services.errors import InputError, NotFoundError
 from app.services.photo_check import check_bytes
 from app.services.records import utcnow
@@ -36,12 +37,10 @@ TYPES = (EnrolmentType.RESIT, EnrolmentType.RETAKE_AUDIT)
 
 
 def previous_campaign(s: Session, campaign_id: int) -> Campaign | None:
-    """The class before `campaign_id`'s: the one with the greatest year below its year."""
-    year = s.scalar(select(Campaign.year).where(Campaign.id == campaign_id))
-    if year is None:
-        return None
-    return s.scalars(select(Campaign).where(Campaign.year < year)
-                     .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1)).first()
+    """The class before `campaign_id`'s, by the one rule of app.services.campaign (the
+    class it was made from, else the newest earlier year at the same level)."""
+    previous = previous_class_in(s, campaign_id)
+    return s.get(Campaign, previous) if previous is not None else None
 
 
 @dataclass(frozen=True)
@@ -233,8 +232,11 @@ class BringBackService(ApplicantService):
                 Applicant.id, Applicant.serial_no).where(Applicant.id.in_(new_ids)))}
             copied, left = self._photos(s, pairs, now)
             if pairs:
+                # on last year's record, in this class (where it was done): a past class
+                # stays read-only, and its history shows where the person went
                 s.execute(insert(History), [{
-                    "campaign_id": prev.id, "applicant_id": c.applicant_id, "entity": "applicant",
+                    "campaign_id": self.campaign_id, "applicant_id": c.applicant_id,
+                    "entity": "applicant",
                     "action": "bring_back",
                     "changes_json": json.dumps({"previous_applicant_id": [None, new]}),
                     "note": f"带回{self.campaign.year}年度班，报名序号 "

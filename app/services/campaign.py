@@ -164,15 +164,19 @@ def previous_class_id(db: Database, campaign_id: int | None = None) -> int | Non
     """The class before `campaign_id` (default: the current one): the class it was made
     from, else the newest class of an earlier year at the same level; None for the first."""
     with db.read() as s:
-        cid = resolve_class_id(db, s, campaign_id)
-        c = s.get(Campaign, cid)
-        if c is None:
-            return None
-        if c.previous_id is not None and s.get(Campaign, c.previous_id) is not None:
-            return c.previous_id
-        return s.scalar(select(Campaign.id).where(
-            Campaign.year < c.year, Campaign.level == c.level,
-        ).order_by(Campaign.year.desc(), Campaign.id.desc()))
+        return previous_class_in(s, resolve_class_id(db, s, campaign_id))
+
+
+def previous_class_in(s: Session, campaign_id: int) -> int | None:
+    """previous_class_id's rule in the caller's session (bring-back reads it there)."""
+    c = s.get(Campaign, campaign_id)
+    if c is None:
+        return None
+    if c.previous_id is not None and s.get(Campaign, c.previous_id) is not None:
+        return c.previous_id
+    return s.scalar(select(Campaign.id).where(
+        Campaign.year < c.year, Campaign.level == c.level,
+    ).order_by(Campaign.year.desc(), Campaign.id.desc()))
 
 
 def find_class(db: Database, key: str) -> int:
