@@ -76,10 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more to flush
         return 0
-    except Exception as e:
+    except Exception:
         log.exception("命令出现意外错误 / unexpected error: python -m app %s",
                       " ".join(args_list))
-        print(f"程序遇到意外错误，命令没有完成（{type(e).__name__}）。已保存的数据不受影响。"
+        print("程序遇到意外错误，命令没有完成。已保存的数据不受影响。"
               f"\n{log_hint(log_path)}\n请把这个文件和刚才的命令发给维护人员。", file=sys.stderr)
         return UNEXPECTED_EXIT
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import logging
 import os
 import re
 import stat
@@ -23,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from app.services.errors import ServiceError
 
@@ -65,6 +67,20 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 def _refuse(message: str) -> UnsafeFileError:
     return UnsafeFileError(message)
+
+
+def unreadable_workbook(name: str, e: BaseException) -> ServiceError:
+    """What to say when openpyxl fails on a file that passed check_xlsx: in Chinese, with
+    what to do. The exception's class and text go to the log, never to the person."""
+    logging.getLogger(__name__).warning("「%s」无法按 .xlsx 读取", name, exc_info=e)
+    kind = type(e).__name__
+    if "Forbidden" in kind or "DefusedXml" in kind:
+        return UnsafeFileError(f"「{name}」含有 XML 实体定义，正常的 Excel 文件不会有：可能是"
+                               "恶意文件，已拒绝导入。")
+    if isinstance(e, zipfile.BadZipFile | ParseError | KeyError | EOFError):
+        return UnsafeFileError(f"「{name}」已损坏或不完整，无法读取：请让对方重新发送。")
+    return ServiceError(f"无法读取「{name}」：内容不像正常的 Excel 工作簿。请在 Excel 或 WPS 中"
+                        "打开，另存为 .xlsx 后再试；仍不行请让对方重新发送。")
 
 
 def _looks_like_text(head: bytes) -> bool:

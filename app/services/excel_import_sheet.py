@@ -8,13 +8,11 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
 import openpyxl.xml
@@ -27,8 +25,8 @@ from app.services.excel_guard import (
     DEFAULT_LIMITS,
     Deadline,
     Limits,
-    UnsafeFileError,
     check_xlsx,
+    unreadable_workbook,
 )
 from app.services.exchange import CancelFlag, Progress, Steps, in_bulk
 
@@ -353,7 +351,7 @@ def read_workbook(
     except (ServiceError, KeyboardInterrupt):
         raise
     except Exception as e:
-        raise _unreadable(name, e) from None
+        raise unreadable_workbook(name, e) from None
     try:
         worksheets = list(wb.worksheets)
         if len(worksheets) > MAX_SHEETS:
@@ -371,7 +369,7 @@ def read_workbook(
     except (ServiceError, KeyboardInterrupt):
         raise
     except Exception as e:
-        raise _unreadable(name, e) from None
+        raise unreadable_workbook(name, e) from None
     finally:
         with contextlib.suppress(Exception):
             wb.close()
@@ -382,15 +380,4 @@ def read_workbook(
     budget.steps.finish()
     return ImportFile(path=path, point=point.strip() if point else None, sheets=sheets,
                       notes=notes)
-
-
-def _unreadable(name: str, e: Exception) -> ServiceError:
-    kind = type(e).__name__
-    if "Forbidden" in kind or "DefusedXml" in kind or "EntitiesForbidden" in kind:
-        return UnsafeFileError(f"「{name}」含有 XML 实体定义，正常的 Excel 文件不会有：可能是"
-                               "恶意文件，已拒绝导入。")
-    if isinstance(e, zipfile.BadZipFile | ParseError | KeyError | EOFError):
-        return UnsafeFileError(f"「{name}」已损坏或不完整，无法读取：请让对方重新发送。")
-    return ServiceError(f"无法读取「{name}」（{kind}: {e}）：请在 Excel 或 WPS 中打开，"
-                        "另存为 .xlsx 后再试。")
 

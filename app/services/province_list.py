@@ -20,7 +20,12 @@ from app.domain.contact import normalize_name
 from app.domain.flow import at_or_beyond, check_step, labels
 from app.domain.idcard import check_id_number, normalize_id_number
 from app.services.errors import ServiceError
-from app.services.excel_guard import DEFAULT_LIMITS, Limits, UnsafeFileError, check_xlsx
+from app.services.excel_guard import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_xlsx,
+    unreadable_workbook,
+)
 from app.services.province import ProvinceCheck, ProvinceService
 from app.services.workflow import BulkResult
 from db.models import Applicant
@@ -138,8 +143,7 @@ def read_returned_list(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # damaged or hostile: say so
-        raise UnsafeFileError(f"「{path.name}」无法读取（{type(e).__name__}）：请在 Excel 或 "
-                              "WPS 中打开，另存为 .xlsx 后再导入。") from None
+        raise unreadable_workbook(path.name, e) from None
     try:
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
@@ -166,8 +170,7 @@ def read_returned_list(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     except ServiceError:
         raise
     except Exception as e:
-        raise UnsafeFileError(f"「{path.name}」已损坏或不完整（{type(e).__name__}）："
-                              "请让省公司重新发送。") from None
+        raise unreadable_workbook(path.name, e) from None
     finally:
         with contextlib.suppress(Exception):
             wb.close()

@@ -24,6 +24,7 @@ from app.services.excel_guard import (
     check_xlsx,
     csv_rows,
     read_input_bytes,
+    unreadable_workbook,
 )
 
 __all__ = ["PASS_MARK", "ResultLine", "ResultsSheet", "parse_passed", "parse_score",
@@ -237,8 +238,7 @@ def read_results(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # damaged or hostile: say so
-        raise UnsafeFileError(f"「{path.name}」无法读取（{type(e).__name__}）：请在 Excel 或 "
-                              "WPS 中打开，另存为 .xlsx 后再导入。") from None
+        raise unreadable_workbook(path.name, e) from None
     try:
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
@@ -251,8 +251,7 @@ def read_results(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     except ServiceError:
         raise
     except Exception as e:
-        raise UnsafeFileError(f"「{path.name}」已损坏或不完整（{type(e).__name__}）："
-                              "请让省公司重新发送。") from None
+        raise unreadable_workbook(path.name, e) from None
     finally:
         with contextlib.suppress(Exception):
             wb.close()

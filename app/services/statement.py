@@ -31,6 +31,7 @@ from app.services.excel_guard import (
     check_xlsx,
     csv_rows,
     read_input_bytes,
+    unreadable_workbook,
 )
 
 __all__ = ["StatementLine", "StatementPreview", "read_statement", "statement_from_rows"]
@@ -230,7 +231,7 @@ def _read_xlsx(p: Path, mapping: Mapping[str, str | int] | None, limits: Limits,
     try:
         wb = load_workbook(p, read_only=True, data_only=True, keep_links=False)
     except Exception as e:  # a damaged or mislabelled file: say so, not a traceback
-        raise InputError(f"无法打开 {p.name}：{e}。请确认是 Excel 的 .xlsx 文件。") from None
+        raise InputError(unreadable_workbook(p.name, e).message) from None
     try:
         first_error: InputError | None = None
         for ws in wb.worksheets:
@@ -252,7 +253,6 @@ def _read_xlsx(p: Path, mapping: Mapping[str, str | int] | None, limits: Limits,
     except InputError:
         raise
     except Exception as e:  # openpyxl on a file that passed the guards but is still odd
-        raise InputError(f"无法读取 {p.name}：{type(e).__name__}: {e}。"
-                         "请在 Excel 中打开并另存为 .xlsx 后再试。") from None
+        raise InputError(unreadable_workbook(p.name, e).message) from None
     finally:
         wb.close()

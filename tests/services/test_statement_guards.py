@@ -93,3 +93,26 @@ def test_an_ordinary_statement_still_reads(tmp_path: Path) -> None:
                           "2021-10-12,\"3,130.00\",张三,南通张三助理信用管理师\n", "gbk")
     preview = read_statement(csv_path)
     assert preview.encoding == "gbk" and preview.lines[0].amount_fen == 313000
+
+
+def test_unreadable_workbook_says_what_to_do_and_never_names_the_exception(caplog) -> None:
+    """openpyxl failing on a file that passed the guards: Chinese words with what to do;
+    the exception's class and text go to the log only."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    from app.services.errors import ServiceError
+    from app.services.excel_guard import UnsafeFileError, unreadable_workbook
+
+    cases = [
+        (zipfile.BadZipFile("Bad magic number for file header"), UnsafeFileError, "已损坏"),
+        (ParseError("not well-formed (invalid token)"), UnsafeFileError, "已损坏"),
+        (TypeError("expected <class 'str'>"), ServiceError, "另存为 .xlsx"),
+    ]
+    for exc, kind, words in cases:
+        caplog.clear()
+        err = unreadable_workbook("如皋.xlsx", exc)
+        assert isinstance(err, kind)
+        assert "如皋.xlsx" in err.message and words in err.message
+        assert type(exc).__name__ not in err.message and str(exc) not in err.message
+        assert type(exc).__name__ in caplog.text
