@@ -76,7 +76,7 @@ class ClassSettings:
 
 SETTING_LABELS: dict[str, str] = {
     "code": "班次代码", "year": "年度", "occupation": "职业", "level": "等级",
-    "level_name": "等级名称", "class_name": "班名", "city": "城市（转账备注开头）",
+    "level_name": "等级名称", "class_name": "班名", "city": "城市",
     "min_trainees": "最少开班人数", "training_fee": "培训费", "exam_fee": "考试费",
     "registration_deadline": "报名截止日", "county_deadline": "县区报送截止日",
     "training_period": "培训时间", "payee_name": "收款单位", "payee_bank": "开户行",
