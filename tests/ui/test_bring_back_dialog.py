@@ -117,8 +117,14 @@ def test_typing_last_years_failure_in_the_form_offers_to_bring_them_back(
     form = page.form
     assert isinstance(form, ApplicantForm)
     form.sheet2.id_number.setFocus()
+    counts: list[int] = []
+    page.sig_count_changed.connect(counts.append)
+    before = svc.count()
     type_text(qtbot, form.sheet2.id_number, number)
     qtbot.waitUntil(lambda: form.current_id() is not None, timeout=3000)
+    # the person brought back is counted and listed like one typed in
+    assert counts and counts[-1] == before + 1
+    assert page.list.current_id() == form.current_id()
     assert any("上年未通过的学员" in a and "陈小燕" in a for a in asked)
     rec = svc.get(form.current_id())  # type: ignore[arg-type]
     assert rec.data.name == "陈小燕" and rec.data.enrolment_type is EnrolmentType.RESIT

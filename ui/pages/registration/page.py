@@ -73,6 +73,8 @@ class RegistrationPage(QWidget):
         self._settings = settings
         self._pending_id: int | None = None
         self._focus_form_after_open = False
+        self._told_count: int | None = None  # the count last sent with sig_count_changed
+        self.sig_count_changed.connect(self._remember_count)
 
         self.list = ApplicantListWidget(service, settings, self)
         form = (form_factory or ApplicantForm)(service, settings, self)
@@ -287,25 +289,38 @@ class RegistrationPage(QWidget):
         self.list.refresh()
         self.list.show_applicant(applicant_id)
         self._update_actions()
-        self.sig_count_changed.emit(self.service.count())
+        self._tell_count()
 
     def _after_bring_back(self, applicant_ids: list[int]) -> None:
         self.list.refresh()
-        self.sig_count_changed.emit(self.service.count())
+        self._tell_count()
         if applicant_ids:
             self.open_applicant(applicant_ids[0])
 
     def _on_deleted(self, _applicant_id: int) -> None:
         self.list.refresh()
         self._follow_form()
-        self.sig_count_changed.emit(self.service.count())
+        self._tell_count()
 
     def _on_opened(self, applicant_id: int) -> None:
         # The form opened a record itself (its duplicate-ID offer, a conflict): follow it.
         if self._pending_id is not None and self._pending_id != applicant_id:
             return  # the person has already moved on in the list
+        if not self.list.select_id(applicant_id):
+            # Not in the list: maybe new to the class (last year's failure brought back
+            # from the form's offer): the list and the count are read again.
+            self.list.refresh()
+            self._tell_count()
         self.list.show_applicant(applicant_id)
         self._update_actions()
+
+    def _remember_count(self, count: int) -> None:
+        self._told_count = count
+
+    def _tell_count(self) -> None:
+        """sig_count_changed with the class's count, unless that is what was last sent."""
+        if (count := self.service.count()) != self._told_count:
+            self.sig_count_changed.emit(count)
 
     def _on_leave_requested(self) -> None:
         self._follow_form()
