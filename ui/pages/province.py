@@ -4,6 +4,7 @@ with the province's reason) — by selection, or from the province's returned li
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,10 @@ from app.domain.flow import FOR_PROVINCE, StatusFilter, StatusSelector
 from app.services.errors import ServiceError
 from app.services.province import ProvinceCheck
 from app.services.province_list import match_returned, read_returned_list
+from app.services.results import ResultsService
+from app.services.results_sheet import read_results
 from ui.dialogs.province import ReturnedListDialog
+from ui.dialogs.results import ResultsPreviewDialog
 from ui.widgets import files, messages
 from ui.widgets.table import AMBER, GREEN, GREY, RED, RowsModel, rows_table
 from ui.widgets.workers import Task
@@ -35,6 +39,10 @@ if TYPE_CHECKING:
     from app.services.workflow import BulkResult
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx);;所有文件 (*)"
+RESULTS_FILTER = "成绩表 (*.xlsx *.csv);;Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv);;所有文件 (*)"
+UNEXPECTED = ("读取时出了意外的错误，没有记入任何成绩。请确认这是省里发来的成绩表（.xlsx 或 .csv，"
+              "有「身份证号」一列），另存一份后再试；详情已记入日志。")
+log = logging.getLogger(__name__)
 ORDER = ("通知的顺序：初审通过 → 及时报至省联合征信公司（已报省公司）→ 省人社厅职业技能鉴定中心核查"
          " → 审核通过后逐一电话告知、缴费、现场确认")
 
@@ -100,11 +108,18 @@ class ProvincePage(QWidget):
         self.import_button.setObjectName("importReturnedButton")
         self.import_button.setToolTip("省公司退回的 .xlsx：身份证号、审核结果（通过/不通过）、原因")
         self.import_button.clicked.connect(self.import_list)
+        self.results_button = QPushButton("导入省里的成绩表…")
+        self.results_button.setObjectName("importResultsButton")
+        self.results_button.setToolTip("省里发来的考试成绩（.xlsx/.csv）：身份证号，知识/技能/综合分"
+                                       "和/或合格/不合格；先预览，再记入")
+        self.results_button.clicked.connect(self.import_results)
         self.message = QLabel()
         self.message.setObjectName("provinceMessage")
         self.message.setWordWrap(True)
         self.task: Task | None = None
         self.dialog: ReturnedListDialog | None = None
+        self.results_task: Task | None = None
+        self.results_dialog: ResultsPreviewDialog | None = None
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("显示："))
@@ -119,6 +134,7 @@ class ProvincePage(QWidget):
         actions.addWidget(self.fail_button)
         actions.addStretch(1)
         actions.addWidget(self.import_button)
+        actions.addWidget(self.results_button)
         order = QLabel(ORDER)
         order.setWordWrap(True)
         order.setStyleSheet(f"color: {GREY};")
@@ -259,3 +275,53 @@ class ProvincePage(QWidget):
         self.message.setText("")
         text = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
         messages.warn(self, "无法读取审核名单", text)
+
+    # ------------------------------------------------------------------ the results sheet
+    def results_service(self) -> ResultsService:
+        """The class's results, as this page's operator now."""
+        s = self.service
+        return ResultsService(s.db, s.operator, s.campaign.id)
+
+    def import_results(self) -> None:
+        path = files.choose_open_file(self, "导入省里的成绩表", "", RESULTS_FILTER)
+        if path:
+            self.open_results(path)
+
+    def open_results(self, path: str) -> None:
+        """Read and match off the UI thread; the preview opens when done."""
+        if self.results_task is not None and self.results_task.is_running():
+            return
+        try:
+            results = self.results_service()
+        except ServiceError as e:
+            messages.warn(self, "无法导入成绩表", e.message)
+            return
+
+        def work() -> Any:
+            return results.match(read_results(Path(path)))
+
+        self.message.setText("正在读取成绩表…")
+        self.results_button.setEnabled(False)
+        task = Task(work, self)
+        task.sig_done.connect(lambda preview: self._results_read(results, preview))
+        task.sig_failed.connect(self._results_failed)
+        task.sig_finished.connect(lambda: self.results_button.setEnabled(True))
+        self.results_task = task
+        task.start()
+
+    def _results_read(self, results: ResultsService, preview: Any) -> None:
+        self.message.setText(preview.summary)
+        dialog = ResultsPreviewDialog(results, preview, self)
+        dialog.sig_applied.connect(self._list_applied)
+        self.results_dialog = dialog
+        dialog.setModal(True)
+        dialog.show()
+
+    def _results_failed(self, exc: object) -> None:
+        self.message.setText("")
+        if isinstance(exc, ServiceError):
+            text = exc.message
+        else:  # never a class name or a traceback on screen: those go to the log
+            log.error("成绩表读取失败", exc_info=exc if isinstance(exc, BaseException) else None)
+            text = UNEXPECTED
+        messages.warn(self, "无法读取成绩表", text)

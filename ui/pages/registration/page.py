@@ -149,7 +149,8 @@ class RegistrationPage(QWidget):
         # the exam result and last year's record, a line under the form's header
         self.results_box = ResultsBox(service, form.current_id, form, form.sig_opened,
                                       form.sig_saved, form.sig_deleted,
-                                      form.sig_new_handled, form.sig_dirty_changed)
+                                      form.sig_new_handled, form.sig_dirty_changed,
+                                      reload=form.load, is_dirty=form.is_dirty)
         # 带回上年未通过: a line above list and form, when this class has a previous one
         self.bring_back = install_bring_back(self, service, self.confirm_discard,
                                              self._after_bring_back, self.sig_count_changed,
