@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
@@ -97,10 +97,12 @@ def test_a_results_sheet_is_chosen_previewed_and_recorded(
     assert "本班" in dialog.table.item(3, 8).text()
     assert dialog.apply_button.text() == "记入（2 人）"
     if SHOTS:
-        dialog.resize(1180, 560)
-        dialog.grab().save(str(Path(SHOTS) / "wt12c_results_preview.png"))
-        page.window().resize(1366, 768)
+        qtbot.waitUntil(page.results_button.isEnabled)
+        page.resize(1366, 768)
+        QApplication.processEvents()
         page.grab().save(str(Path(SHOTS) / "wt12c_province_page.png"))
+        QApplication.processEvents()
+        dialog.grab().save(str(Path(SHOTS) / "wt12c_results_preview.png"))
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     assert dialog.report.text().startswith(f"成绩表「{sheet.name}」：已记入 2 人的成绩。")
     assert not dialog.apply_button.isEnabled()
@@ -187,6 +189,8 @@ def test_results_typed_by_hand_are_checked_saved_and_shown(
         assert result(db, a) == (None, None, None, None)
         dialog.radios["不合格"].click()
         if SHOTS:
+            dialog.show()
+            QApplication.processEvents()
             dialog.grab().save(str(Path(SHOTS) / "wt12c_result_entry.png"))
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         return dialog.result()
@@ -202,6 +206,7 @@ def test_results_typed_by_hand_are_checked_saved_and_shown(
     assert record is not None and record.version == version + 1
     assert not form.is_dirty()
     if SHOTS:
+        QApplication.processEvents()
         form_page.grab().save(str(Path(SHOTS) / "wt12c_form_results.png"))
 
     def lower(dialog: QDialog) -> int:

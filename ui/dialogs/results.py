@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.services.results import PersonResult, ResultsPreview, ResultsService
 
 RECORD_BG, SAME_BG, PROBLEM_BG, UNKNOWN_BG = "#d9f2df", "#eeeeee", "#f8d0d0", "#fde9c4"
+WRAP_ROWS = 2000
 BLANK = -1
 """A score box at its minimum shows 「—」: nothing typed for that part."""
 
@@ -67,7 +68,7 @@ class ResultsPreviewDialog(QDialog):
         self.table.setObjectName("resultsTable")
         self.table.setHorizontalHeaderLabels(list(self.HEADERS))
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
         for r, c in enumerate(preview.lines):
             ln = c.line
             action = "" if c.problem else "　".join(x for x in (c.action, c.note) if x)
@@ -89,10 +90,11 @@ class ResultsPreviewDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(len(self.HEADERS) - 2,
                                   min(self.table.columnWidth(len(self.HEADERS) - 2), 320))
-        legend = QLabel(f"<span style='background:{RECORD_BG}'>　将记录　</span>　"
-                        f"<span style='background:{SAME_BG}'>　不变　</span>　"
-                        f"<span style='background:{PROBLEM_BG}'>　有问题，不导入　</span>　"
-                        f"<span style='background:{UNKNOWN_BG}'>　本班没有此身份证号　</span>")
+        legend = QLabel("&nbsp;&nbsp;&nbsp;".join(
+            f"<span style='background:{bg}'>&nbsp;&nbsp;{word}&nbsp;&nbsp;</span>"
+            for bg, word in ((RECORD_BG, "将记录"), (SAME_BG, "不变"),
+                             (PROBLEM_BG, "有问题，不导入"), (UNKNOWN_BG, "本班没有此身份证号"))))
+        legend.setObjectName("resultsLegend")
         self.report = QLabel()
         self.report.setObjectName("resultsReport")
         self.report.setWordWrap(True)
@@ -114,6 +116,14 @@ class ResultsPreviewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(legend)
         layout.addLayout(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # a long problem wraps in its row instead of being cut off (only those rows: a
+        # sheet may have thousands, and measuring each is slow)
+        for r, c in enumerate(self.preview.lines):
+            if c.problem and r < WRAP_ROWS:
+                self.table.resizeRowToContents(r)
 
     def apply(self) -> None:
         try:
@@ -139,6 +149,7 @@ class ScoreBox(QSpinBox):
         self.setSpecialValueText("—")
         self.setValue(BLANK if value is None else value)
         self.setMinimumWidth(90)
+        self.setMaximumWidth(120)
 
     def score(self) -> int | None:
         v = self.value()
@@ -177,12 +188,13 @@ class ResultEntryDialog(QDialog):
         was = UNDECIDED if current.passed is None else PASSED if current.passed else FAILED
         self.radios[was].setChecked(True)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("理论知识(&K)：", self.knowledge)
         form.addRow("操作技能(&S)：", self.skill)
         form.addRow("综合评审(&O)：", self.overall)
         form.addRow("结果：", choices)
-        hint = QLabel(f"各项满分 100、{PASS_MARK} 分及格，整数分。「—」表示这一项没有分数"
-                      "（按 ↓ 到最小即是）。已记的分数和结果不会被清空，只能改成新的。")
+        hint = QLabel(f"各项满分 100、{PASS_MARK} 分及格，记整数分；「—」（按 ↓ 到最小）表示"
+                      "这一项没有分数。已记的分数和结果不会被清空，只能改成新的。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #556;")
         now = QLabel(f"现在记的：{current.text}" + (f"（{current.source}）" if current.source

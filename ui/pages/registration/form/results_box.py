@@ -45,6 +45,9 @@ class ResultsBox(QWidget):
         self.enter_button.setObjectName("enterResultButton")
         self.enter_button.setToolTip("手工录入此人的考试成绩（知识/技能/综合分，合格/不合格）")
         self.enter_button.clicked.connect(self.enter_result)
+        # no taller than the line of text: the form below keeps its room at 1366×768
+        self.enter_button.setStyleSheet("padding: 0px 10px;")
+        self.enter_button.setMaximumHeight(self.label.sizeHint().height() + 2)
         row.addWidget(self.label, 1)
         row.addWidget(self.enter_button)
         row.addSpacing(14)
