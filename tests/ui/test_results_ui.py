@@ -223,3 +223,47 @@ def test_results_typed_by_hand_are_checked_saved_and_shown(
     assert refused[-1].startswith("理论知识已记 52 分，不能改成没有分数")
     assert result(db, a) == (52, 71, None, False)
     assert warnings == []
+
+
+def test_a_result_typed_in_a_read_only_class_is_refused_with_the_service_s_words(
+        qtbot: QtBot, form_page: RegistrationPage, db: Database,
+        monkeypatch: pytest.MonkeyPatch, warnings: list[tuple[str, str]]) -> None:
+    (a, _, _), *_ = people(db)
+    assert form_page.open_applicant(a)
+    box = form_page.results_box
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=3000)
+    with db.write() as s:  # a past class: read-only until unlocked with a reason
+        s.execute(update(Campaign).values(locked=True))
+
+    def fill(dialog: QDialog) -> int:
+        assert isinstance(dialog, ResultEntryDialog)
+        dialog.knowledge.setValue(80)
+        dialog.skill.setValue(75)
+        dialog.radios["合格"].click()
+        dialog.save()
+        assert dialog.result() != QDialog.DialogCode.Accepted  # it stays open
+        return dialog.result()
+
+    monkeypatch.setattr(messages, "exec_dialog", fill)
+    qtbot.mouseClick(box.enter_button, Qt.MouseButton.LeftButton)
+    [(title, text)] = warnings
+    assert title == "无法保存成绩" and "只能查看" in text and "解锁" in text
+    assert result(db, a) == (None, None, None, None)
+    assert box.label.text() == "考试结果：暂无成绩"
+
+
+def test_unsaved_changes_in_the_form_come_first(
+        qtbot: QtBot, form_page: RegistrationPage, db: Database,
+        monkeypatch: pytest.MonkeyPatch, warnings: list[tuple[str, str]]) -> None:
+    (a, _, _), *_ = people(db)
+    form = form_page.form
+    assert isinstance(form, ApplicantForm) and form_page.open_applicant(a)
+    box = form_page.results_box
+    qtbot.waitUntil(lambda: box.isVisible(), timeout=3000)
+    form.sheet2.name.setText("陈晓燕")
+    qtbot.waitUntil(form.is_dirty, timeout=3000)
+    opened: list[QDialog] = []
+    monkeypatch.setattr(messages, "exec_dialog", lambda d: opened.append(d) or 0)
+    qtbot.mouseClick(box.enter_button, Qt.MouseButton.LeftButton)
+    assert opened == []
+    assert warnings == [("录入成绩", "报名表有尚未保存的修改：请先保存（或撤销）再录入成绩。")]

@@ -86,10 +86,10 @@ class ResultsBox(QWidget):
         if not got.empty:
             when = f" {local_time(got.at):%Y-%m-%d}" if got.at else ""
             parts.append(f"考试结果：{got.text}　{got.source}{when}")
-        else:
-            parts.append("考试结果：暂无成绩")
         if got.previous:
             parts.append(f"上年记录：{got.previous}（从上一期带回）")
+        if not parts:  # the line stays for its 录入成绩… button
+            parts.append("考试结果：暂无成绩")
         self.label.setText("　　".join(parts))
         self.shown_id = applicant_id
         self.setVisible(True)
@@ -100,7 +100,8 @@ class ResultsBox(QWidget):
         if applicant_id is None:
             return
         if self.is_dirty is not None and self.is_dirty():
-            messages.warn(self, "录入成绩", "报名表有没保存的修改：请先保存（或撤销）再录入成绩。")
+            messages.warn(self, "录入成绩",
+                          "报名表有尚未保存的修改：请先保存（或撤销）再录入成绩。")
             return
         try:
             results = self.results_service()
