@@ -126,7 +126,7 @@ def test_a_hostile_file_is_refused_in_chinese_and_nothing_is_written(
     [(title, text)] = warnings
     assert title == "无法读取成绩表"
     assert "Error" not in text and "Traceback" not in text and "zipfile" not in text.lower()
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and "请" in text
+    assert "不是 Excel 工作簿" in text and "另存为" in text
     assert result(db, a) == (None, None, None, None)
 
 
@@ -146,6 +146,27 @@ def test_a_read_only_class_is_refused_with_the_service_s_words(
     assert title == "无法记入成绩" and "只能查看" in text and "解锁" in text
     assert dialog.apply_button.isEnabled() and dialog.report.text() == ""
     assert result(db, a) == (None, None, None, None)
+    dialog.close()
+
+
+def test_a_csv_sheet_with_scores_only_is_read_by_the_pass_mark(
+        qtbot: QtBot, page: ProvincePage, db: Database, tmp_path: Path,
+        warnings: list[tuple[str, str]]) -> None:
+    (a, _, ida), (b, _, idb), _ = people(db)
+    sheet = tmp_path / "成绩.csv"
+    sheet.write_text(f"身份证号,理论知识,技能操作\n{ida},61,75\n{idb},58,90\n",
+                     encoding="utf-8-sig")
+    page.open_results(str(sheet))
+    qtbot.waitUntil(lambda: page.results_dialog is not None, timeout=10_000)
+    dialog = page.results_dialog
+    assert dialog is not None
+    assert dialog.summary.text() == ("共 2 行：合格 1 人，不合格 1 人；将记录 2 人；"
+                                     "表中没有合格/不合格的行按各项 60 分及格推定。")
+    assert [dialog.table.item(r, 6).text() for r in (0, 1)] == [
+        "合格（按分数）", "不合格（按分数）"]
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    assert result(db, a) == (61, 75, None, True) and result(db, b) == (58, 90, None, False)
+    assert warnings == []
     dialog.close()
 
 
