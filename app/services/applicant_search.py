@@ -139,15 +139,12 @@ class ApplicantSearch:
                   status: StatusSelector | None, has_problems: bool | None) -> Any:
         """The campaign, the list's search text and its filters, for `search` and
         `search_count`."""
-        q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
-        if len(q) > MAX_QUERY_CHARS:  # SQLite refuses a LIKE pattern of 20,000 characters
-            raise InputError(f"搜索内容太长（{len(q):,} 个字）：请只输入姓名、身份证号、手机或"
-                             f"报名序号的一部分（最多 {MAX_QUERY_CHARS} 个字）。")
-        if q:
+        ids = self.matching_ids(query)
+        if ids is not None:
             # Drive the query from the (few) matching ids. SQLite would rather walk a
             # campaign_id index to avoid a sort; the unary "+ 0" takes campaign_id out of
             # index choice (an SQLite idiom, harmless elsewhere).
-            stmt = stmt.where(Applicant.id.in_(self._matching_ids(q)))
+            stmt = stmt.where(Applicant.id.in_(ids))
             stmt = stmt.where((Applicant.campaign_id + 0) == self.campaign_id)
         else:
             stmt = stmt.where(Applicant.campaign_id == self.campaign_id)
@@ -161,6 +158,16 @@ class ApplicantSearch:
         elif has_problems is False:
             stmt = stmt.where(and_(Applicant.error_count == 0, Applicant.warning_count == 0))
         return stmt
+
+    def matching_ids(self, query: str) -> Any | None:
+        """The ids of this campaign's applicants that the search text matches, as a
+        sub-select (the list's rules: 报名序号, ID/mobile parts, name, pinyin initials), or
+        None when there is no search text. The desks' lists filter with it too."""
+        q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
+        if len(q) > MAX_QUERY_CHARS:  # SQLite refuses a LIKE pattern of 20,000 characters
+            raise InputError(f"搜索内容太长（{len(q):,} 个字）：请只输入姓名、身份证号、手机或"
+                             f"报名序号的一部分（最多 {MAX_QUERY_CHARS} 个字）。")
+        return self._matching_ids(q) if q else None
 
     def _matching_ids(self, q: str) -> Any:
         """One sub-select per kind of key, each on its own index (or a narrow covering

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -17,13 +18,13 @@ from app.domain.fees import FeeDue
 from app.domain.flow import at_or_beyond, is_approved
 from app.domain.money import yuan_text
 from app.domain.remark import transfer_remark
-from app.services.desk import QUEUED, CallTopic, DeskService, when_text
-from app.services.errors import InputError
+from app.services.desk import QUEUED, CallTopic, DeskService, StepsMissingError, when_text
+from app.services.errors import InputError, ServiceError
 from app.services.money import balance_for, money_in
 from app.services.records import utcnow
 from db.models import Applicant, CallLog
 
-__all__ = ["CallEntry", "CallItem", "CallOutcome", "CallResult", "CallService", "CallTopic"]
+__all__ = ["BatchCalls", "CallEntry", "CallItem", "CallOutcome", "CallResult", "CallService", "CallTopic"]
 
 
 class CallOutcome(StrEnum):
@@ -129,6 +130,23 @@ class CallResult:
     message: str
 
 
+@dataclass(frozen=True)
+class BatchCalls:
+    """What a batch of calls did: the calls logged, those refused (with why) and those
+    waiting for the person to go on without a step (ask once, then again with override)."""
+
+    done: tuple[CallResult, ...]
+    refused: tuple[tuple[int, str], ...]
+    needs_override: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def message(self) -> str:
+        text = f"已记录 {len(self.done)} 人的通话"
+        if self.needs_override:
+            text += f"，{len(self.needs_override)} 人缺少前面的步骤（确认后可继续）"
+        return text + (f"，{len(self.refused)} 人未记录" if self.refused else "") + "。"
+
+
 @dataclass
 class _Task:
     topic: CallTopic
@@ -172,13 +190,18 @@ def _relevant(task: _Task, status: ApplicantStatus, balance: Balance) -> bool:
 class CallService(DeskService):
     """The call list and call outcomes, as one operator."""
 
-    def call_list(self, include_done: bool = False, include_waiting: bool = False
-                  ) -> list[CallItem]:
+    def call_list(self, include_done: bool = False, include_waiting: bool = False,
+                  query: str = "", *, point_id: int | None = None,
+                  status: ApplicantStatus | None = None) -> list[CallItem]:
         """Applicants still to phone (not yet reached since the result was decided), by
         报名序号: returned ones, and those the province has answered. With `include_done`
         also those already reached; with `include_waiting` also those who passed 初审 and
-        wait for the province (for an office that does not type the province's answer)."""
+        wait for the province (for an office that does not type the province's answer).
+        `query` matches as the applicant list's search does; `point_id` and `status`
+        narrow the list."""
+        ids = self.applicants.matching_ids(query)
         with self.db.read() as s:
+            wanted = None if ids is None else set(s.scalars(ids))
             logs = s.scalars(
                 select(CallLog).join(Applicant, Applicant.id == CallLog.applicant_id)
                 .where(Applicant.campaign_id == self.campaign_id)
@@ -197,10 +220,16 @@ class CallService(DeskService):
                     if aid not in tasks and not any(
                             r.outcome == CallOutcome.REACHED for r in by_applicant.get(aid, [])):
                         tasks[aid] = _Task(CallTopic.REVIEW, "初审通过")
+            if wanted is not None:
+                tasks = {aid: t for aid, t in tasks.items() if aid in wanted}
             if not tasks:
                 return []
-            rows = s.scalars(select(Applicant).where(Applicant.id.in_(list(tasks)))
-                             .order_by(Applicant.serial_no)).all()
+            stmt = select(Applicant).where(Applicant.id.in_(list(tasks)))
+            if point_id is not None:
+                stmt = stmt.where(Applicant.point_id == point_id)
+            if status is not None:
+                stmt = stmt.where(Applicant.status == status)
+            rows = s.scalars(stmt.order_by(Applicant.serial_no)).all()
             money = money_in(s, self.campaign_id, [r.id for r in rows])
             changes = self._status_changes(s, [r.id for r in rows if r.status in _REFUSALS])
             items = []
@@ -329,6 +358,24 @@ class CallService(DeskService):
         if after is not before:
             message += f"状态：{before.label} → {after.label}。"
         return CallResult(parsed, before, after, on_list, message)
+
+    def record_calls(self, applicant_ids: Iterable[int], outcome: CallOutcome | str,
+                     note: str = "", *, override: bool = False) -> BatchCalls:
+        """The same call outcome for several people (a batch of 无人接听 after a round of
+        dialling, or 已接通 for people told together at a meeting): each is logged as
+        `record_call` would; one with a step missing waits in `needs_override` unless
+        `override`, one refused is listed with why."""
+        done: list[CallResult] = []
+        refused: list[tuple[int, str]] = []
+        pending: list[tuple[int, str]] = []
+        for aid in dict.fromkeys(applicant_ids):
+            try:
+                done.append(self.record_call(aid, outcome, note, override=override))
+            except StepsMissingError as e:
+                pending.append((aid, e.message))
+            except ServiceError as e:
+                refused.append((aid, e.message))
+        return BatchCalls(tuple(done), tuple(refused), tuple(pending))
 
     def calls(self, applicant_id: int) -> list[CallEntry]:
         """One applicant's call log, oldest first (calls owed and calls made)."""

@@ -327,9 +327,48 @@ class WorkflowService(DeskService):
         return self.transition(applicant_id, ApplicantStatus.RETURNED, expected_version,
                                note=note, reasons=cleaned)
 
-    def review_list(self, include_reviewed: bool = False) -> list[ReviewRow]:
+    def review_pass_many(self, applicants: Iterable[tuple[int, int | None]], note: str = ""
+                         ) -> BulkResult:
+        """初审通过 for a batch (a county's people, picked on the list): (id, version) pairs.
+        Each is passed on its own, as `review_pass` would: one with errors, changed at
+        another desk or not at a step that may pass is refused with why, and stays as it
+        is (passing despite errors needs a note per person: one by one)."""
+        changed: list[int] = []
+        refused: list[tuple[int, str]] = []
+        for aid, version in dict(applicants).items():
+            try:
+                self.review_pass(aid, version, note)
+                changed.append(aid)
+            except ReviewBlockedError as e:
+                refused.append((aid, f"{e.message}（有错误的学员请逐人处理）"))
+            except ServiceError as e:
+                refused.append((aid, e.message))
+        return BulkResult(tuple(changed), tuple(refused))
+
+    def review_return_many(self, applicants: Iterable[tuple[int, int | None]],
+                           reasons: Sequence[str], note: str = "") -> BulkResult:
+        """退回补正 for a batch with one set of reasons (the same missing proof for a
+        county's people): (id, version) pairs, each returned as `review_return` would;
+        who cannot be is listed in `refused` with why."""
+        cleaned = [r.strip() for r in reasons if r.strip()]
+        if not cleaned:
+            raise InputError("退回补正须选择或填写至少一条退回原因。")
+        changed: list[int] = []
+        refused: list[tuple[int, str]] = []
+        for aid, version in dict(applicants).items():
+            try:
+                self.review_return(aid, version, cleaned, note)
+                changed.append(aid)
+            except ServiceError as e:
+                refused.append((aid, e.message))
+        return BulkResult(tuple(changed), tuple(refused))
+
+    def review_list(self, include_reviewed: bool = False, query: str = "", *,
+                    point_id: int | None = None, status: ApplicantStatus | None = None
+                    ) -> list[ReviewRow]:
         """Applicants awaiting initial review (已报名, 县区已审, and 退回补正 ones that may
-        come back), or everyone with `include_reviewed`; by 报名序号."""
+        come back), or everyone with `include_reviewed`; by 报名序号. `query` matches as
+        the applicant list's search does; `point_id` and `status` narrow it."""
         stmt = (
             select(Applicant.id, Applicant.version, Applicant.serial_no, Applicant.name,
                    Applicant.id_number, RegistrationPoint.name, Applicant.status,
@@ -343,6 +382,13 @@ class WorkflowService(DeskService):
             stmt = stmt.where(Applicant.status.in_([
                 ApplicantStatus.REGISTERED, ApplicantStatus.COUNTY_CHECKED,
                 ApplicantStatus.RETURNED]))
+        ids = self.applicants.matching_ids(query)
+        if ids is not None:
+            stmt = stmt.where(Applicant.id.in_(ids))
+        if point_id is not None:
+            stmt = stmt.where(Applicant.point_id == point_id)
+        if status is not None:
+            stmt = stmt.where(Applicant.status == status)
         with self.db.read() as s:
             return [
                 ReviewRow(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7], r[8],
