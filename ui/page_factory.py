@@ -92,7 +92,7 @@ def make_page(
     if name == REVIEW:
         from app.services.calls import CallService
         from app.services.workflow import WorkflowService
-        from ui.pages.review import ReviewPage
+        from ui.pages.review.page import ReviewPage
 
         desk = ReviewPage(WorkflowService(db, who), CallService(db, who))
     elif name == PROVINCE:

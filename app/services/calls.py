@@ -24,7 +24,8 @@ from app.services.money import balance_for, money_in
 from app.services.records import utcnow
 from db.models import Applicant, CallLog
 
-__all__ = ["BatchCalls", "CallEntry", "CallItem", "CallOutcome", "CallResult", "CallService", "CallTopic"]
+__all__ = ["BatchCalls", "CallEntry", "CallItem", "CallOutcome", "CallResult", "CallService",
+           "CallTopic"]
 
 
 class CallOutcome(StrEnum):

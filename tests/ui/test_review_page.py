@@ -17,9 +17,9 @@ from db.engine import Database
 from tests.support.desk import add_photo, person
 from ui.dialogs import return_reasons
 from ui.dialogs.return_reasons import ReturnDialog
-from ui.pages import review as review_page
 from ui.pages.review import ReviewPage
 from ui.widgets import messages
+from ui.widgets import table as review_page
 
 CLOCK = datetime(2021, 9, 22, 10, 0)
 
