@@ -8,9 +8,9 @@ import getpass
 import os
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app.domain.codes import ApplicantStatus
 from app.domain.flow import StatusSelector, parse_status_filter
@@ -30,8 +30,32 @@ AddCommand = Callable[[str, str], argparse.ArgumentParser]
 """Registers a command (name, help) and returns its parser: how a group adds its commands."""
 
 
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """argparse's help with the heading of its usage line in Chinese ("用法：")."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[Any], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseParser(argparse.ArgumentParser):
-    """argparse, but its complaints are in Chinese and say what to do."""
+    """argparse, but in Chinese: its headings and -h's help, and its complaints, which say
+    what to do."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        parents: Sequence[argparse.ArgumentParser] = kwargs.pop("parents", ())
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        # Retitled before the parents' options join: argparse files them by group title.
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="显示本帮助后退出")
+        for parent in parents:  # what ArgumentParser(parents=…) does
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
 
     def error(self, message: str) -> NoReturn:
         message = (
@@ -39,6 +63,7 @@ class ChineseParser(argparse.ArgumentParser):
             .replace("unrecognized arguments", "不认识的参数")
             .replace("invalid choice", "没有这个选项")
             .replace("invalid int value", "不是整数")
+            .replace("choose from", "可选")
             .replace("argument", "参数")
         )
         self.print_usage(sys.stderr)
