@@ -46,7 +46,8 @@ class ChineseParser(argparse.ArgumentParser):
         add_help = kwargs.pop("add_help", True)
         parents: Sequence[argparse.ArgumentParser] = kwargs.pop("parents", ())
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
         # Retitled before the parents' options join: argparse files them by group title.
         self._positionals.title = "参数"
         self._optionals.title = "选项"
