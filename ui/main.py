@@ -93,7 +93,7 @@ def report_startup_failure(failure: BaseException, log_path: Path | None) -> Non
         show_error(
             STARTUP_ERROR_TITLE,
             "打开数据库时出现意外错误，程序无法继续。\n"
-            f"原因：{type(failure).__name__}: {failure}\n\n{log_file_hint(log_path)}",
+            f"原因：{failure}\n\n{log_file_hint(log_path)}",
             details,
         )
 

@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import logs
 from app.services import backup, startup
 from app.services.errors import ServiceError
 from app.services.paths import backup_dir_for
 from ui.widgets import files, messages
-from ui.widgets.errors import log_file_hint
+from ui.widgets.errors import unexpected_text
 from ui.widgets.table import GREEN, RED, RowsModel, rows_table
 from ui.widgets.workers import Task
 
@@ -80,9 +79,7 @@ def failure_text(exc: BaseException, doing: str, result: str = "没有恢复") -
     """A refusal in the service's own words; anything else logged, said in Chinese."""
     if isinstance(exc, ServiceError):
         return exc.message
-    log.error("%s时出现意外错误", doing, exc_info=exc)
-    return (f"{doing}时出现意外错误（{type(exc).__name__}: {exc}），{result}。\n"
-            f"{log_file_hint(logs.log_file())}")
+    return unexpected_text(exc, doing, result)
 
 
 def database_file(url: str) -> Path | None:

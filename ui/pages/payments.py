@@ -25,6 +25,7 @@ from app.services.errors import ServiceError
 from app.services.payments import METHODS
 from ui.dialogs.payments import HeldDialog, PaymentDialog, StatementDialog
 from ui.widgets import files, messages
+from ui.widgets.errors import unexpected_text
 from ui.widgets.table import AMBER, GREEN, GREY, RED, RowsModel, rows_table
 from ui.widgets.workers import Task
 
@@ -303,5 +304,7 @@ class PaymentPage(QWidget):
 
     def _statement_failed(self, exc: object) -> None:
         self.message.setText("")
-        text = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
+        text = (exc.message if isinstance(exc, ServiceError)
+                else unexpected_text(exc, "读取银行流水") if isinstance(exc, BaseException)
+                else "读取银行流水时出现意外错误，没有完成。")
         messages.warn(self, "无法读取银行流水", text)

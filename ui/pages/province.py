@@ -30,6 +30,7 @@ from app.services.results_sheet import read_results
 from ui.dialogs.province import ReturnedListDialog
 from ui.dialogs.results import ResultsPreviewDialog
 from ui.widgets import files, messages
+from ui.widgets.errors import unexpected_text
 from ui.widgets.table import AMBER, GREEN, GREY, RED, RowsModel, rows_table
 from ui.widgets.workers import Task
 
@@ -273,7 +274,9 @@ class ProvincePage(QWidget):
 
     def _list_failed(self, exc: object) -> None:
         self.message.setText("")
-        text = exc.message if isinstance(exc, ServiceError) else f"{type(exc).__name__}: {exc}"
+        text = (exc.message if isinstance(exc, ServiceError)
+                else unexpected_text(exc, "读取审核名单") if isinstance(exc, BaseException)
+                else "读取审核名单时出现意外错误，没有完成。")
         messages.warn(self, "无法读取审核名单", text)
 
     # ------------------------------------------------------------------ the results sheet

@@ -40,6 +40,15 @@ def log_file_hint(log_path: Path | None) -> str:
     return f"详细的出错信息已记录在日志文件：\n{log_path}"
 
 
+def unexpected_text(exc: BaseException, doing: str, result: str = "没有完成") -> str:
+    """What the person reads about an error nobody expected: in Chinese, what was being
+    done and that it did not finish, and where the log is. The exception itself (its
+    class, its English text, the traceback) goes to the log only."""
+    log.error("%s时出现意外错误 / unexpected error", doing, exc_info=exc)
+    return (f"{doing}时出现意外错误，{result}。已保存的数据不受影响。\n"
+            f"{log_file_hint(logs.log_file())}\n请把这个文件发给维护人员。")
+
+
 def show_error(title: str, text: str, details: str = "", parent: QWidget | None = None) -> None:
     """A modal Chinese error dialog; `details` goes behind the 显示详细信息 button."""
     if QApplication.instance() is None:  # nothing can be shown: the terminal gets it

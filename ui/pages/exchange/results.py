@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.services.errors import ServiceError
 from app.services.exchange import Cancelled
+from ui.widgets.errors import unexpected_text
 
 if TYPE_CHECKING:
     from app.services.excel_export import ExportResult
@@ -25,7 +26,7 @@ def error_text(exc: BaseException) -> str:
         where = f"「{exc.filename}」" if exc.filename else ""
         return (f"无法读写文件{where}（{exc.strerror or exc}）："
                 "请选择别的位置，或关闭正打开它的程序。")
-    return f"发生了意外错误（{type(exc).__name__}），没有完成。详细信息已记入日志，请联系维护人员。"
+    return unexpected_text(exc, "导入导出")
 
 
 def is_cancel(exc: BaseException) -> bool:

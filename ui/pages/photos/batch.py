@@ -19,6 +19,7 @@ from app.services.errors import ServiceError
 from app.services.private_files import private_dir, write_private
 from ui.dialogs.photo_match import who
 from ui.pages.photos.model import PhotoRow, PhotoTableModel
+from ui.widgets.errors import unexpected_text
 from ui.widgets.photo_common import fixed_name, short_size, verdict_state
 from ui.widgets.workers import BatchJob
 
@@ -142,7 +143,7 @@ def error_text(exc: BaseException) -> str:
         return exc.message
     if isinstance(exc, OSError):
         return str(exc.strerror or exc)
-    return str(exc) or type(exc).__name__
+    return unexpected_text(exc, "处理照片")
 
 
 def write_new(folder: Path, name: str, data: bytes, taken: set[str]) -> Path:
