@@ -266,8 +266,10 @@ class PaymentPage(QWidget):
 
     # ------------------------------------------------------------------ statements
     def import_statement(self) -> None:
-        path = files.choose_open_file(self, "导入银行流水", "", STATEMENT_FILTER)
+        path = files.choose_open_file(self, "导入银行流水", files.last_folder(files.STATEMENT),
+                                      STATEMENT_FILTER)
         if path:
+            files.remember_folder(files.STATEMENT, path)
             self.open_statement(path)
 
     def open_statement(self, path: str) -> None:

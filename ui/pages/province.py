@@ -238,8 +238,10 @@ class ProvincePage(QWidget):
 
     # ------------------------------------------------------------------ the returned list
     def import_list(self) -> None:
-        path = files.choose_open_file(self, "导入省公司审核名单", "", XLSX_FILTER)
+        path = files.choose_open_file(self, "导入省公司审核名单",
+                                      files.last_folder(files.PROVINCE_LIST), XLSX_FILTER)
         if path:
+            files.remember_folder(files.PROVINCE_LIST, path)
             self.open_list(path)
 
     def open_list(self, path: str) -> None:

@@ -1,43 +1,135 @@
 """File and folder dialogs, and opening a folder in the file manager. Callers use them as
-`files.choose_folder(...)`, so tests answer every dialog by patching this module."""
+`files.choose_folder(...)`, so tests answer every dialog by patching this module.
+
+The dialogs are Qt's own (translated by qtbase_zh_CN: 查找范围, 文件类型) wherever the
+system's would not be Chinese, and start in the folder last used for that kind of file
+(`last_folder` / `remember_folder`), else the person's Documents folder — never the
+program's own folder."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QLocale, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ui.widgets.photo_common import IMAGE_FILTER
+from ui.widgets.settings import settings
+
+LAST_FOLDER_PREFIX = "files/last_folder/"
+PHOTO = "photo"
+"""Kinds of file whose folder is remembered apart (the exchange and photo pages keep
+their own keys)."""
+PROVINCE_LIST = "province_list"
+STATEMENT = "statement"
+
+
+def native_is_chinese() -> bool:
+    """Windows' own dialog speaks the system's language; elsewhere the "native" dialog is a
+    desktop's (GTK/KDE) or none, often English: Qt's own is translated."""
+    return sys.platform == "win32" and QLocale.system().language() == QLocale.Language.Chinese
+
+
+def dialog_options() -> QFileDialog.Option:
+    if native_is_chinese():
+        return QFileDialog.Option(0)
+    return QFileDialog.Option.DontUseNativeDialog
+
+
+def default_folder() -> str:
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs if docs and Path(docs).is_dir() else str(Path.home())
+
+
+def last_folder(kind: str) -> str:
+    """Where the dialog for `kind` starts: the folder last used for it, if it still exists,
+    else Documents (or home)."""
+    value = settings().value(LAST_FOLDER_PREFIX + kind)
+    if value and Path(str(value)).is_dir():
+        return str(value)
+    return default_folder()
+
+
+def remember_folder(kind: str, chosen: str | Path) -> None:
+    """Remember the folder of a chosen file (or the folder chosen) for the next dialog."""
+    if not chosen:
+        return
+    path = Path(chosen)
+    settings().setValue(LAST_FOLDER_PREFIX + kind, str(path if path.is_dir() else path.parent))
+
+
+# Qt's zh_CN catalogue leaves some of its own dialog's labels in English ("Look in:",
+# "Files of type:"): they are set here.
+LABELS = {
+    QFileDialog.DialogLabel.LookIn: "查找范围(&I)：",
+    QFileDialog.DialogLabel.FileName: "文件名(&N)：",
+    QFileDialog.DialogLabel.FileType: "文件类型(&T)：",
+    QFileDialog.DialogLabel.Reject: "取消",
+}
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
+                mode: QFileDialog.FileMode,
+                accept: QFileDialog.AcceptMode = QFileDialog.AcceptMode.AcceptOpen
+                ) -> QFileDialog:
+    """A file dialog in Chinese, starting in `start` (else Documents)."""
+    dialog = QFileDialog(parent, title, start or default_folder(), filters)
+    dialog.setOptions(dialog_options())
+    dialog.setFileMode(mode)
+    dialog.setAcceptMode(accept)
+    if mode == QFileDialog.FileMode.Directory:
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    if not native_is_chinese():
+        for label, text in LABELS.items():
+            dialog.setLabelText(label, text)
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept,
+                            "保存(&S)" if accept == QFileDialog.AcceptMode.AcceptSave
+                            else "选择(&C)" if mode == QFileDialog.FileMode.Directory
+                            else "打开(&O)")
+    return dialog
+
+
+def run_dialog(dialog: QFileDialog) -> list[str]:
+    """The paths chosen, none when cancelled."""
+    chosen = dialog.selectedFiles() if dialog.exec() == QFileDialog.DialogCode.Accepted else []
+    dialog.deleteLater()
+    return [str(p) for p in chosen]
 
 
 def choose_save_file(parent: QWidget | None, title: str, start: str, filters: str) -> str:
-    """The file to write, or "" when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
-    return str(path)
+    """The file to write, or "" when cancelled (replacing one asks first)."""
+    chosen = run_dialog(file_dialog(parent, title, start, filters, QFileDialog.FileMode.AnyFile,
+                                    QFileDialog.AcceptMode.AcceptSave))
+    return chosen[0] if chosen else ""
 
 
 def choose_open_file(parent: QWidget | None, title: str, start: str, filters: str) -> str:
     """The file to read, or "" when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, start, filters)
-    return str(path)
+    chosen = run_dialog(file_dialog(parent, title, start, filters,
+                                    QFileDialog.FileMode.ExistingFile))
+    return chosen[0] if chosen else ""
 
 
 def choose_folder(parent: QWidget | None, title: str, start: str = "") -> str:
     """The folder chosen, or "" when cancelled."""
-    return str(QFileDialog.getExistingDirectory(parent, title, start))
+    chosen = run_dialog(file_dialog(parent, title, start, "", QFileDialog.FileMode.Directory))
+    return chosen[0] if chosen else ""
 
 
 def choose_image_file(parent: QWidget | None) -> str:
-    """The picture file the person chose, or "" when cancelled."""
-    return choose_open_file(parent, "选择电子照片", "", IMAGE_FILTER)
+    """The picture file the person chose, or "" when cancelled; starts where the last
+    photo was taken from."""
+    path = choose_open_file(parent, "选择电子照片", last_folder(PHOTO), IMAGE_FILTER)
+    remember_folder(PHOTO, path)
+    return path
 
 
 def choose_image_files(parent: QWidget | None, start: str = "") -> list[str]:
     """The picture files the person chose (none when cancelled)."""
-    paths, _ = QFileDialog.getOpenFileNames(parent, "选择照片文件", start, IMAGE_FILTER)
-    return list(paths)
+    return run_dialog(file_dialog(parent, "选择照片文件", start or last_folder(PHOTO),
+                                  IMAGE_FILTER, QFileDialog.FileMode.ExistingFiles))
 
 
 def open_folder(folder: Path) -> bool:
