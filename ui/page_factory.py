@@ -34,6 +34,7 @@ class WindowHooks(Protocol):
     def on_photos_attached(self, applicant_ids: list[int]) -> None: ...
     def on_imported(self, count: int) -> None: ...
     def registration_page(self) -> RegistrationPage: ...
+    def show_page(self, name: str) -> None: ...
 
 
 def make_page(
@@ -54,7 +55,10 @@ def make_page(
     if name == OVERVIEW:
         from ui.pages.overview import OverviewPage
 
-        return OverviewPage(info), False
+        overview = OverviewPage(info)
+        overview.guide.sig_register.connect(lambda: window.show_page(REGISTRATION))
+        overview.guide.sig_import.connect(lambda: window.show_page(EXCHANGE))  # its import part
+        return overview, False
     if name == REGISTRATION:
         from ui.pages.registration.page import RegistrationPage
 

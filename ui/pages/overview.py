@@ -1,4 +1,5 @@
-"""The 概览 page: the campaign's registration points, their targets and how many registered."""
+"""The 概览 page: the campaign's registration points, their targets and how many registered;
+on a class with nobody registered yet, a short guide to the first steps."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -94,12 +99,53 @@ class PointsTableModel(QAbstractTableModel):
         return None
 
 
+GUIDE_TITLE = "第一次使用：先做这几步"
+GUIDE_STEPS = (
+    "① 核对班次和报名点：标题是本班次（培训费、考试费、截止日期按通知预置）；"
+    "下表是各报名点和目标人数（附件1）。名称或人数与通知不符时，请先联系维护人员改好设置。",
+    "② 录入报名表：在「报名录入」逐人录入纸质报名表（附件2、附件4），先选报名点。",
+    "③ 或者导入县区报来的汇总表（附件5）：在「导出」页的「导入县区汇总表」中选择文件，"
+    "先预览，有错误的行不会导入。",
+)
+
+
+class FirstStepsGuide(QGroupBox):
+    """What to do first on an empty class: check the settings and the points, then register
+    people or import a county's sheet; each step with a button that goes there."""
+
+    sig_show_points = Signal()
+    """查看报名点: the table below."""
+    sig_register = Signal()
+    """去报名录入."""
+    sig_import = Signal()
+    """导入县区汇总表: the 导出 page's import part."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(GUIDE_TITLE, parent)
+        self.setObjectName("firstStepsGuide")
+        grid = QGridLayout(self)
+        self.buttons: list[QPushButton] = []
+        for row, (text, button_text, signal) in enumerate(zip(
+                GUIDE_STEPS, ("查看报名点", "去报名录入", "导入县区汇总表"),
+                (self.sig_show_points, self.sig_register, self.sig_import), strict=True)):
+            label = QLabel(text)
+            label.setWordWrap(True)
+            button = QPushButton(button_text)
+            button.clicked.connect(signal.emit)
+            self.buttons.append(button)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(button, row, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+
+
 class OverviewPage(QWidget):
     """What the campaign asks for and where it stands, at a glance."""
 
     def __init__(self, info: StartupInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("overviewPage")
+        self.guide = FirstStepsGuide(self)
+        self.guide.sig_show_points.connect(self.show_points)
 
         title = QLabel(f"<h2>{html.escape(info.campaign_title)}</h2>")
         self.summary_label = QLabel()
@@ -135,6 +181,7 @@ class OverviewPage(QWidget):
             self.backup_label.setObjectName("backupLabel")
             self.backup_label.setWordWrap(True)
             layout.addWidget(self.backup_label)
+        layout.addWidget(self.guide)
         layout.addWidget(QLabel("各报名点培训计划目标（附件1）："))
         layout.addWidget(self.table, 1)
 
@@ -146,3 +193,9 @@ class OverviewPage(QWidget):
             f"{len(points)} 个报名点，目标合计不少于 <b>{total_target}</b> 人。"
         )
         self.model.set_rows(points)
+        # Shown only while nobody is registered: the first start (or an emptied class).
+        self.guide.setVisible(applicant_count == 0)
+
+    def show_points(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.selectRow(0)
