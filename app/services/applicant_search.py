@@ -112,9 +112,11 @@ class ApplicantSearch:
         status: StatusSelector | None = None,
         has_problems: bool | None = None,
         limit: int | None = 1000,
+        offset: int = 0,
     ) -> list[ApplicantRow]:
         """Find applicants by name (any part), ID number (any part), mobile, 报名序号 or
-        pinyin initials of the name ("zs" finds 张三), with the list's filters."""
+        pinyin initials of the name ("zs" finds 张三), with the list's filters; `offset`
+        skips the first rows (the list reads a page at a time as it scrolls)."""
         stmt = (
             select(
                 Applicant.id, Applicant.version, Applicant.serial_no, Applicant.name,
@@ -128,6 +130,8 @@ class ApplicantSearch:
         stmt = stmt.order_by(Applicant.serial_no)
         if limit is not None:
             stmt = stmt.limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
         with self.db.read() as s:
             return [
                 ApplicantRow(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6] or "", r[7], r[8],

@@ -33,7 +33,11 @@ from PySide6.QtWidgets import (
 from app.domain.codes import ApplicantStatus
 from app.domain.flow import StatusFilter
 from app.services.errors import ServiceError
-from ui.pages.registration.list_model import ApplicantSortProxy, ApplicantTableModel
+from ui.pages.registration.list_model import (
+    PAGE_ROWS,
+    ApplicantSortProxy,
+    ApplicantTableModel,
+)
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantRow, ApplicantService
@@ -249,17 +253,21 @@ class ApplicantListWidget(QWidget):
         self._loaded = True
         query = self.search_edit.text()
         filters = self.filters()
-        rows = self.service.search(query, limit=ROW_LIMIT + 1, **filters)
-        self.limited = len(rows) > ROW_LIMIT
-        if self.limited:
-            rows = rows[:ROW_LIMIT]
-            self.total = self._count(query, filters)
-        else:
-            self.total = len(rows)
+        # The first page only: the view reads the next ones as it is scrolled (fetchMore).
+        page = min(PAGE_ROWS, ROW_LIMIT)
+        rows = self.service.search(query, limit=page + 1, **filters)
+        more = len(rows) > page
+        rows = rows[:page]
+        self.total = self._count(query, filters) if more else len(rows)
+        self.limited = self.total > ROW_LIMIT
+
+        def fetch(offset: int, limit: int) -> list[ApplicantRow]:
+            return self.service.search(query, limit=limit, offset=offset, **filters)
+
         keep = self.current_id()
         self._quiet += 1
         try:
-            self.model.set_rows(rows)
+            self.model.set_rows(rows, fetch if more else None, ROW_LIMIT)
             if keep is not None:
                 self._select_row(self.model.row_of_id(keep))
         finally:
@@ -272,7 +280,7 @@ class ApplicantListWidget(QWidget):
         return self.service.search_count(query, **filters)
 
     def _update_count_label(self) -> None:
-        shown = self.model.rowCount()
+        shown = min(self.total, ROW_LIMIT)  # read as the list scrolls
         if not self.limited:
             self.count_label.setText(f"共 {shown} 人")
             self.count_label.setToolTip("")

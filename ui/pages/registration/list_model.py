@@ -1,10 +1,11 @@
-"""The applicant list's Qt models: the rows of ApplicantService.search, sorted in Python
-(pinyin order for Chinese text) and passed through a proxy that does not sort again."""
+"""The applicant list's Qt models: the rows of ApplicantService.search, read a page at a
+time as the view scrolls (canFetchMore/fetchMore), sorted in Python (pinyin order for
+Chinese text) and passed through a proxy that does not sort again."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -32,6 +33,13 @@ _DECORATION = Qt.ItemDataRole.DecorationRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
+PAGE_ROWS = 100
+"""Rows read per page: a screen (about 25 rows at 768 px) and then some; the view asks
+for the next page when it is scrolled to the end."""
+
+Fetch = Callable[[int, int], "Sequence[ApplicantRow]"]
+"""(offset, limit) → the next rows of the same search, in 报名序号 order."""
+
 
 class ApplicantTableModel(QAbstractTableModel):
     """Rows of ApplicantService.search (ApplicantRow tuples; never ORM objects, no photos)."""
@@ -55,6 +63,9 @@ class ApplicantTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ApplicantRow] = []
+        self._fetch: Fetch | None = None
+        self._cap = 0
+        self._read = 0  # rows of the search read so far (append_row adds others)
         self._sort_column = self.COL_SERIAL
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -64,14 +75,55 @@ class ApplicantTableModel(QAbstractTableModel):
         self._error_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         self._warning_icon: QIcon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
-    def set_rows(self, rows: Sequence[ApplicantRow]) -> None:
-        """Show these rows (kept in the current sort order)."""
+    def set_rows(self, rows: Sequence[ApplicantRow], fetch: Fetch | None = None,
+                 cap: int = 0) -> None:
+        """Show these rows (kept in the current sort order). With `fetch`, more rows of the
+        same search follow, up to `cap` in all, read when the view scrolls to the end (or
+        all at once when the list is sorted by another column than 报名序号)."""
         ordered = list(rows)
-        if self._sort_column != self.COL_SERIAL or self._sort_order != Qt.SortOrder.AscendingOrder:
+        self._fetch = fetch if fetch is not None and len(ordered) < cap else None
+        self._cap = cap
+        self._read = len(ordered)
+        if not self._serial_order():
+            ordered += self._read_rest()
             self._order(ordered)  # the service returns them by 报名序号 already
         self.beginResetModel()
         self._rows = ordered
         self.endResetModel()
+
+    def _serial_order(self) -> bool:
+        return (self._sort_column == self.COL_SERIAL
+                and self._sort_order == Qt.SortOrder.AscendingOrder)
+
+    def _read_rest(self) -> list[ApplicantRow]:
+        """Every row still to read (up to the cap): a sort by another column needs them."""
+        rest: list[ApplicantRow] = []
+        while self._fetch is not None:
+            rest += self._read_page()
+        return rest
+
+    def _read_page(self) -> list[ApplicantRow]:
+        assert self._fetch is not None
+        offset = self._read
+        limit = min(PAGE_ROWS, self._cap - offset)
+        page = list(self._fetch(offset, limit)) if limit > 0 else []
+        self._read += len(page)
+        if len(page) < limit or self._read >= self._cap:
+            self._fetch = None  # the end of the search, or the cap
+        return page
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._fetch is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetch is None:
+            return
+        page = self._read_page()
+        if page:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(page) - 1)
+            self._rows += page
+            self.endInsertRows()
 
     # ------------------------------------------------------------------ sorting
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -84,6 +136,8 @@ class ApplicantTableModel(QAbstractTableModel):
         if column < 0:
             column, order = self.COL_SERIAL, Qt.SortOrder.AscendingOrder
         self._sort_column, self._sort_order = column, order
+        if self._fetch is not None and not self._serial_order():
+            self.fetch_all()
         self.layoutAboutToBeChanged.emit()
         old = list(self._rows)
         self._order(self._rows)
@@ -92,6 +146,15 @@ class ApplicantTableModel(QAbstractTableModel):
         moved_to = [self.index(new_row[id(old[p.row()])], p.column()) for p in moved_from]
         self.changePersistentIndexList(moved_from, moved_to)
         self.layoutChanged.emit()
+
+    def fetch_all(self) -> None:
+        """Read the rest of the search now (up to the cap)."""
+        rest = self._read_rest()
+        if rest:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(rest) - 1)
+            self._rows += rest
+            self.endInsertRows()
 
     def sort_column(self) -> int:
         return self._sort_column

@@ -1,0 +1,72 @@
+"""The applicant list reads its rows a page at a time (the first page on each keystroke,
+the next as the view scrolls to the end), up to ROW_LIMIT; a sort by another column reads
+them all; the count says how many match in all."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from app.services.applicants import ApplicantService
+from tests.ui.conftest import Desk
+from ui.pages.registration import applicant_list, list_model
+from ui.pages.registration.applicant_list import ApplicantListWidget
+from ui.pages.registration.list_model import ApplicantTableModel as M
+
+
+@pytest.fixture
+def widget(qtbot: QtBot, svc: ApplicantService, desk: Desk,
+           monkeypatch: pytest.MonkeyPatch) -> ApplicantListWidget:
+    monkeypatch.setattr(list_model, "PAGE_ROWS", 2)
+    monkeypatch.setattr(applicant_list, "PAGE_ROWS", 2)
+    w = ApplicantListWidget(svc)
+    qtbot.addWidget(w)
+    w.resize(900, 60)  # room for about one row: the view does not ask for more by itself
+    w.show()
+    qtbot.waitExposed(w)
+    w.ensure_loaded()
+    return w
+
+
+def serials(w: ApplicantListWidget) -> list[str]:
+    return [w.model.index(r, M.COL_SERIAL).data() for r in range(w.model.rowCount())]
+
+
+def test_first_page_then_more_as_the_view_scrolls(widget: ApplicantListWidget,
+                                                  desk: Desk) -> None:
+    assert serials(widget) == ["0001", "0002"]
+    assert widget.count_label.text() == "共 5 人"  # the count, not the page
+    assert widget.proxy.canFetchMore(QModelIndex())
+    widget.proxy.fetchMore(QModelIndex())  # what the view does at the end of its scroll range
+    assert serials(widget) == ["0001", "0002", "0003", "0004"]
+    widget.proxy.fetchMore(QModelIndex())
+    assert serials(widget) == ["0001", "0002", "0003", "0004", "0005"]
+    assert not widget.proxy.canFetchMore(QModelIndex())
+    widget.proxy.fetchMore(QModelIndex())  # nothing more: nothing changes
+    assert widget.model.rowCount() == 5
+
+
+def test_no_row_read_twice_after_a_saved_row_was_added(widget: ApplicantListWidget,
+                                                       desk: Desk) -> None:
+    assert widget.show_applicant(desk.ids["赵四"]) is True  # outside the first page
+    widget.model.fetch_all()
+    ids = [widget.model.row_at(r).id for r in range(widget.model.rowCount())]
+    assert len(ids) == len(set(ids)) + 1, "赵四 once appended, once in its place"
+    assert widget.model.rowCount() == 6
+
+
+def test_sorting_by_another_column_reads_every_row(widget: ApplicantListWidget) -> None:
+    widget.table.sortByColumn(M.COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert widget.model.rowCount() == 5 and not widget.proxy.canFetchMore(QModelIndex())
+    widget.refresh()  # a new search keeps the sort: all its rows, sorted
+    assert widget.model.rowCount() == 5
+
+
+def test_the_limit_caps_what_scrolling_reads(widget: ApplicantListWidget,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(applicant_list, "ROW_LIMIT", 3)
+    widget.refresh()
+    assert widget.count_label.text() == "共 5 人，显示前 3 条"
+    widget.model.fetch_all()
+    assert serials(widget) == ["0001", "0002", "0003"]
