@@ -253,21 +253,23 @@ class ApplicantListWidget(QWidget):
         self._loaded = True
         query = self.search_edit.text()
         filters = self.filters()
-        # The first page only: the view reads the next ones as it is scrolled (fetchMore).
+        # One pass over the narrow indexes gives the ids (and so the count, unless more
+        # than ROW_LIMIT match); the rows are read a page at a time, the first now, the
+        # next as the view is scrolled (fetchMore).
+        ids = self.service.search_ids(query, limit=ROW_LIMIT + 1, **filters)
+        self.limited = len(ids) > ROW_LIMIT
+        ids = ids[:ROW_LIMIT]
+        self.total = self._count(query, filters) if self.limited else len(ids)
         page = min(PAGE_ROWS, ROW_LIMIT)
-        rows = self.service.search(query, limit=page + 1, **filters)
-        more = len(rows) > page
-        rows = rows[:page]
-        self.total = self._count(query, filters) if more else len(rows)
-        self.limited = self.total > ROW_LIMIT
+        rows = self.service.rows_by_ids(ids[:page])
 
         def fetch(offset: int, limit: int) -> list[ApplicantRow]:
-            return self.service.search(query, limit=limit, offset=offset, **filters)
+            return self.service.rows_by_ids(ids[offset:offset + limit])
 
         keep = self.current_id()
         self._quiet += 1
         try:
-            self.model.set_rows(rows, fetch if more else None, ROW_LIMIT)
+            self.model.set_rows(rows, fetch if len(ids) > page else None, len(ids))
             if keep is not None:
                 self._select_row(self.model.row_of_id(keep))
         finally:
