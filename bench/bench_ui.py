@@ -1,7 +1,7 @@
 """UI benchmark: cold start of the main window, and search-as-you-type latency.
 
     python bench/bench_ui.py [--runs 5] [--start-count 1000] [--count 10000] [--big 100000]
-                             [--start-only] [--dir DIR] [--keep]
+                             [--start-only | --keys-only] [--dir DIR] [--keep]
 
 (a) Cold start on a `--start-count` applicant SQLite database (issue 13: 1,000), against
     a bare PySide6 window in the same run. Each start is a fresh `python -c` process
@@ -25,7 +25,10 @@
     list has reloaded (search, model reset) and the view has handled its repaint.
     Sequences people type: a surname then a given-name character, digits of an ID
     number, pinyin initials z / zs / zsf, a mobile's digits, a 报名序号, Backspace.
-    Target: median under 50 ms at `--count` (10,000).
+    Targets: median under 50 ms at `--count` (10,000); at `--big` (100,000, issue 14)
+    median ≤ 16 ms and p90 ≤ 33 ms (two frames). The list reads the first page of rows
+    per keystroke (the rest as it scrolls), so this is search + first page + repaint.
+    `--keys-only` skips (a); `--count 0` measures `--big` only.
 
 Databases are built once with ApplicantService.create_many over demo data, in a
 temporary directory (or `--dir`, reused when it already holds the right count); settings
@@ -56,6 +59,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 START_TARGET_RATIO = 2.0
 READY_TARGET_RATIO = 2.5
 KEY_TARGET_MS = 50.0
+BIG_MEDIAN_MS = 16.0
+BIG_P90_MS = 33.0
 OPERATOR = "基准测试"
 
 BARE_CHILD = """
@@ -372,7 +377,7 @@ def bench_keystrokes(url: str, label: str, rounds: int) -> dict[str, float]:
     page.deleteLater()
     app.processEvents()
     db.dispose()
-    return {"median": median(everything), "worst": max(everything)}
+    return {"median": median(everything), "p90": pct(everything, 90), "worst": max(everything)}
 
 
 # ---------------------------------------------------------------- main
@@ -384,6 +389,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000, help="applicants for (b)")
     parser.add_argument("--start-count", type=int, default=1_000, help="applicants for (a)")
     parser.add_argument("--start-only", action="store_true", help="(a) only")
+    parser.add_argument("--keys-only", action="store_true", help="(b) only")
     parser.add_argument(
         "--bundle", type=Path, nargs="?", const=ROOT / "dist" / "classdesk" / "classdesk",
         help="(a') with the bundle's executable too (default dist/classdesk/classdesk)",
@@ -416,31 +422,39 @@ def main() -> int:
     out(f"work dir {work}")
     ok = True
     try:
-        start_url = build_database(work / f"desk-{args.start_count}.sqlite3", args.start_count)
-        preset_settings(env)
-        ok &= bench_cold_start(start_url, args.runs, env)
-        if args.outside or args.bundle:
-            bench_probe(start_url, args.runs, env, args.bundle)
+        if not args.keys_only:
+            start_url = build_database(work / f"desk-{args.start_count}.sqlite3",
+                                       args.start_count)
+            preset_settings(env)
+            ok &= bench_cold_start(start_url, args.runs, env)
+            if args.outside or args.bundle:
+                bench_probe(start_url, args.runs, env, args.bundle)
         if args.start_only:
             out(f"\noverall: {'PASS' if ok else 'FAIL'}")
             return 0
-        url = build_database(work / f"desk-{args.count}.sqlite3", args.count)
 
-        out("\n(b) keystroke in the search box → list updated (search + model reset + repaint)")
-        small = bench_keystrokes(url, f"{args.count:,} applicants", args.rounds)
-        key_ok = small["median"] < KEY_TARGET_MS
-        out(
-            f"  median {small['median']:.1f} ms at {args.count:,} "
-            f"(target < {KEY_TARGET_MS:.0f} ms): {'PASS' if key_ok else 'FAIL'}"
-        )
-        ok &= key_ok
+        out("\n(b) keystroke in the search box → list updated (search + first page + repaint)")
+        out(f"  load average before: {load_text()}")
+        if args.count:
+            url = build_database(work / f"desk-{args.count}.sqlite3", args.count)
+            small = bench_keystrokes(url, f"{args.count:,} applicants", args.rounds)
+            key_ok = small["median"] < KEY_TARGET_MS
+            out(
+                f"  median {small['median']:.1f} ms at {args.count:,} "
+                f"(target < {KEY_TARGET_MS:.0f} ms): {'PASS' if key_ok else 'FAIL'}"
+            )
+            ok &= key_ok
         if args.big:
             big_url = build_database(work / f"desk-{args.big}.sqlite3", args.big)
             big = bench_keystrokes(big_url, f"{args.big:,} applicants", args.rounds)
+            big_ok = big["median"] <= BIG_MEDIAN_MS and big["p90"] <= BIG_P90_MS
             out(
-                f"  median {big['median']:.1f} ms at {args.big:,} (same target, for information): "
-                f"{'PASS' if big['median'] < KEY_TARGET_MS else 'FAIL'}"
+                f"  median {big['median']:.1f} ms, p90 {big['p90']:.1f} ms at {args.big:,} "
+                f"(target median ≤ {BIG_MEDIAN_MS:.0f}, p90 ≤ {BIG_P90_MS:.0f} ms): "
+                f"{'PASS' if big_ok else 'FAIL'}"
             )
+            ok &= big_ok
+        out(f"  load average after: {load_text()}")
     finally:
         if not (args.keep or args.dir):
             shutil.rmtree(work, ignore_errors=True)

@@ -1,6 +1,7 @@
 """Screenshots of every page and the key dialogs, offscreen, for before/after comparisons.
 
     python scripts/screenshots.py --out /tmp/shots [--size 1366x768 --size 1920x1080]
+    python scripts/screenshots.py --out /tmp/shots --size 1366x768 --readme docs/screenshots
 
 Builds a demo database (fixed seed, fixed operator, every stored timestamp set to one
 fixed moment) in a fixed scratch folder, opens ui.main_window.MainWindow offscreen at
@@ -8,7 +9,9 @@ each `--size`, walks every navigation entry (and every tab of a page), opens a r
 报名录入, checks a few generated photo files on 照片检查, looks a person up on 现场确认,
 and opens the dialogs that open deterministically (history, delete question, operator,
 return reasons, payment, about); shows the form scrolled to its end, and with typing mistakes.
-One PNG per view in `--out/<W>x<H>/`.
+One PNG per view in `--out/<W>x<H>/`; last, 概览 of an empty class (the first-steps
+guide). With `--readme DIR`, one picture per page of the first size is copied to DIR under
+a stable name (README.md shows them), shrunk with pngquant when it is installed.
 
 Only the window's public entry points are used (ui.main.make_application,
 ui.main_window.MainWindow and its page attributes, widgets found by object name), so the
@@ -37,6 +40,19 @@ OPERATOR = "演示操作员"
 FIXED_AT = "2021-09-20 02:00:00.000000"  # 10:00 in Nantong, stored as naive UTC
 CLOCK = datetime(2021, 9, 20, 10, 0)
 SIZES = ("1366x768", "1920x1080")
+README_SHOTS = {  # README picture ← the shot it is (its name after the number)
+    "first_start": "overview_first_start",
+    "overview": "overview",
+    "registration": "registration_record",
+    "review": "review_review",
+    "calls": "review_calls",
+    "province": "province",
+    "confirm": "confirm_card",
+    "photos": "photos_checked",
+    "payments": "payments_selected",
+    "stats": "stats",
+    "exchange": "exchange",
+}
 SLUGS = {
     "概览": "overview",
     "报名录入": "registration",
@@ -342,6 +358,23 @@ def shoot(size: str, out: Path, count: int, seed: int) -> int:
     settle(100)
     if info.db is not None:
         info.db.dispose()
+
+    # First start: an empty class's 概览 shows what to do first.
+    empty = startup.start(f"sqlite:///{work / 'empty.sqlite3'}")
+    first = MainWindow()
+    first.set_operator(OPERATOR)
+    first.attach(empty)
+    first.setWindowState(Qt.WindowState.WindowNoState)
+    first.resize(width, height)
+    first.show()
+    first.show_page(first.nav_labels()[0])
+    settle(500)
+    save("overview_first_start", first)
+    first.hide()
+    first.deleteLater()
+    settle(100)
+    if empty.db is not None:
+        empty.db.dispose()
     QCoreApplication.processEvents()
     del app
     print(f"{size}: {len(shots)} screenshots in {folder}")
@@ -356,6 +389,8 @@ def main() -> int:
     parser.add_argument("--size", action="append", help="WxH; repeatable (default: both)")
     parser.add_argument("--count", type=int, default=60, help="demo applicants")
     parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--readme", type=Path,
+                        help="copy one picture per page of the first size here (README)")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one size, this process
     args = parser.parse_args()
     if args.one:
@@ -386,7 +421,26 @@ def main() -> int:
             check=False,
         )
         code = code or done.returncode
+    if args.readme and code == 0:
+        copy_for_readme(args.out.resolve() / sizes[0], args.readme)
     return code
+
+
+def copy_for_readme(shots: Path, target: Path) -> None:
+    """README_SHOTS from one size's shots into `target`, under their stable names."""
+    target.mkdir(parents=True, exist_ok=True)
+    quant = shutil.which("pngquant")
+    for name, shot in README_SHOTS.items():
+        found = sorted(shots.glob(f"[0-9][0-9]_{shot}.png"))
+        if not found:
+            raise SystemExit(f"no screenshot {shot!r} in {shots}")
+        dest = target / f"{name}.png"
+        if quant:
+            subprocess.run([quant, "--force", "--quality", "70-90", "--output", str(dest),
+                            str(found[0])], check=True)
+        else:
+            shutil.copyfile(found[0], dest)
+        print(f"  {dest}")
 
 
 if __name__ == "__main__":
