@@ -63,10 +63,23 @@ def test_sorting_by_another_column_reads_every_row(widget: ApplicantListWidget) 
     assert widget.model.rowCount() == 5
 
 
-def test_the_limit_caps_what_scrolling_reads(widget: ApplicantListWidget,
+def test_the_limit_caps_what_scrolling_reads(qtbot: QtBot, widget: ApplicantListWidget,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(applicant_list, "ROW_LIMIT", 3)
     widget.refresh()
-    assert widget.count_label.text() == "共 5 人，显示前 3 条"
+    assert widget.count_label.text() == "超过 3 人，显示前 3 条（正在统计总数…）"
+    qtbot.waitUntil(lambda: widget.count_label.text() == "共 5 人，显示前 3 条")
     widget.model.fetch_all()
     assert serials(widget) == ["0001", "0002", "0003"]
+
+
+def test_a_count_typed_over_is_not_shown(qtbot: QtBot, widget: ApplicantListWidget,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(applicant_list, "ROW_LIMIT", 1)
+    widget.refresh()  # 5 match: counting
+    widget.search_edit.setText("张")
+    widget.refresh()  # 2 match (张三, 张三丰): counting again, the first count is stale
+    qtbot.waitUntil(lambda: widget.count_label.text() == "共 2 人，显示前 1 条")
+    widget.wait_count()
+    qtbot.wait(50)
+    assert widget.count_label.text() == "共 2 人，显示前 1 条"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -38,9 +39,12 @@ from ui.pages.registration.list_model import (
     ApplicantSortProxy,
     ApplicantTableModel,
 )
+from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
     from app.services.applicants import ApplicantRow, ApplicantService
+
+log = logging.getLogger("classdesk.ui")
 
 SEARCH_PLACEHOLDER = "搜索：姓名、身份证号、手机、报名序号或拼音首字母（如 zs）"
 ALL = "全部"
@@ -85,6 +89,11 @@ class ApplicantListWidget(QWidget):
         self._loaded = False
         self.total = 0
         self.limited = False
+        # More than ROW_LIMIT match (a letter, a common surname, nothing typed): the total is
+        # counted off the UI thread, one count at a time, the latest search's last.
+        self._count_task: Task | None = None
+        self._count_wanted: tuple[int, str, dict[str, Any]] | None = None
+        self._search_no = 0
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("searchEdit")
@@ -259,7 +268,14 @@ class ApplicantListWidget(QWidget):
         ids = self.service.search_ids(query, limit=ROW_LIMIT + 1, **filters)
         self.limited = len(ids) > ROW_LIMIT
         ids = ids[:ROW_LIMIT]
-        self.total = self._count(query, filters) if self.limited else len(ids)
+        self._search_no += 1
+        if self.limited:
+            self.total = -1  # being counted
+            self._count_wanted = (self._search_no, query, filters)
+            self._start_count()
+        else:
+            self.total = len(ids)
+            self._count_wanted = None
         page = min(PAGE_ROWS, ROW_LIMIT)
         rows = self.service.rows_by_ids(ids[:page])
 
@@ -277,17 +293,53 @@ class ApplicantListWidget(QWidget):
         self._update_count_label()
         self.sig_refreshed.emit(len(rows))
 
-    def _count(self, query: str, filters: dict[str, Any]) -> int:
-        """How many match in all, when more than ROW_LIMIT do."""
-        return self.service.search_count(query, **filters)
+    def _start_count(self) -> None:
+        """Count the latest limited search on a worker thread (unless one is counting: it
+        starts this one when done)."""
+        if self._count_task is not None or self._count_wanted is None:
+            return
+        number, query, filters = self._count_wanted
+        self._count_wanted = None
+
+        def count() -> tuple[int, int]:
+            return number, self.service.search_count(query, **filters)
+
+        task = Task(count, self)
+        task.sig_done.connect(self._counted)
+        task.sig_failed.connect(self._count_failed)
+        task.sig_finished.connect(self._count_finished)
+        self._count_task = task
+        task.start()
+
+    def _counted(self, result: tuple[int, int]) -> None:
+        number, total = result
+        if number == self._search_no:  # not a search typed over since
+            self.total = total
+            self._update_count_label()
+
+    def _count_failed(self, exc: BaseException) -> None:
+        log.warning("列表总数统计失败 / counting the list failed", exc_info=exc)
+
+    def _count_finished(self) -> None:
+        self._count_task = None
+        self._start_count()
+
+    def wait_count(self, timeout: float = 10.0) -> None:
+        """Wait for the total being counted (tests, closing the database)."""
+        task = self._count_task
+        if task is not None:
+            task.wait(timeout)
 
     def _update_count_label(self) -> None:
-        shown = min(self.total, ROW_LIMIT)  # read as the list scrolls
+        shown = self.total if not self.limited else ROW_LIMIT  # read as the list scrolls
         if not self.limited:
             self.count_label.setText(f"共 {shown} 人")
             self.count_label.setToolTip("")
             return
-        self.count_label.setText(f"共 {self.total} 人，显示前 {shown} 条")
+        if self.total < 0:
+            self.count_label.setText(f"超过 {ROW_LIMIT} 人，显示前 {shown} 条（正在统计总数…）")
+        else:
+            self.count_label.setText(f"共 {self.total} 人，显示前 {shown} 条")
         self.count_label.setToolTip("输入姓名、身份证号或报名序号可缩小范围")
 
     # ------------------------------------------------------------------ selection
