@@ -24,19 +24,27 @@ from app.services.records import (
     data_from_row,
     problems_from_json,
 )
+from app.services.search_keys import SearchKeys
 from db.engine import Database
 from db.models import Applicant, ApplicantPhoto, History, NameKey, RegistrationPoint
 
 MAX_QUERY_CHARS = 100
 """Search text longer than any name, ID number or mobile is refused, not sent to LIKE."""
+MEMORY_MAX_HITS = 3000
+"""An "any part" match found in the in-memory keys is handed to SQL as a list of ids up to
+this many; a broader one is left to SQL's own indexes."""
 
 
 class ApplicantSearch:
     """Reads of one campaign's applicants; ApplicantService adds the writes."""
 
+    keys_in_memory = True
+    """The list as you type finds "any part" matches in SearchKeys (SQLite only)."""
+
     def __init__(self, db: Database, campaign_id: int | None = None) -> None:
         self.db = db
         self.campaign: CampaignInfo = campaign_info(db, campaign_id)
+        self._keys: SearchKeys | None = None
 
     @property
     def campaign_id(self) -> int:
@@ -152,7 +160,8 @@ class ApplicantSearch:
         the list as you type takes these once per keystroke (one pass over the index for an
         "any part" match, which also gives the count) and reads the rows a page at a time
         with `rows_by_ids`."""
-        stmt = self._filtered(select(Applicant.id), query, point_id, status, has_problems)
+        stmt = self._filtered(select(Applicant.id), query, point_id, status, has_problems,
+                              memory=True)
         stmt = stmt.order_by(Applicant.serial_no)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -169,10 +178,13 @@ class ApplicantSearch:
         return [found[i] for i in ids if i in found]
 
     def _filtered(self, stmt: Any, query: str, point_id: int | None,
-                  status: StatusSelector | None, has_problems: bool | None) -> Any:
+                  status: StatusSelector | None, has_problems: bool | None,
+                  memory: bool = False) -> Any:
         """The campaign, the list's search text and its filters, for `search` and
-        `search_count`."""
-        ids = self.matching_ids(query)
+        `search_count`; with `memory`, an "any part" match from the in-memory keys."""
+        ids = self.memory_ids(query) if memory else None
+        if ids is None:
+            ids = self.matching_ids(query)
         if ids is not None:
             # Drive the query from the (few) matching ids. SQLite would rather walk a
             # campaign_id index to avoid a sort; the unary "+ 0" takes campaign_id out of
@@ -201,6 +213,38 @@ class ApplicantSearch:
             raise InputError(f"搜索内容太长（{len(q):,} 个字）：请只输入姓名、身份证号、手机或"
                              f"报名序号的一部分（最多 {MAX_QUERY_CHARS} 个字）。")
         return self._matching_ids(q) if q else None
+
+    def memory_ids(self, query: str) -> list[int] | None:
+        """The ids an "any part" match finds in the in-memory keys (the same rules as
+        `_matching_ids`), or None where SQL's indexes answer at once (a 报名序号 being
+        typed, a whole ID number, one character of a name, nothing typed), on PostgreSQL,
+        or when the match is broad."""
+        if not (self.keys_in_memory and self.db.is_sqlite):
+            return None
+        q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
+        if len(q) > MAX_QUERY_CHARS:
+            return None  # matching_ids says why
+        digits = q.upper()
+        if digits.rstrip("X").isdigit():
+            if len(digits) < 5 or len(digits) == 18:
+                return None
+            found = self._search_keys().number_part(digits)
+        elif len(q) >= 2:
+            found = self._search_keys().name_part(q)
+        else:
+            return None
+        return sorted(found) if len(found) <= MEMORY_MAX_HITS else None
+
+    def warm_search_keys(self) -> None:
+        """Make the in-memory keys now, before the first "any part" match needs them (the
+        list calls this on a worker thread once it has loaded)."""
+        if self.keys_in_memory and self.db.is_sqlite:
+            self._search_keys().warm()
+
+    def _search_keys(self) -> SearchKeys:
+        if self._keys is None:
+            self._keys = SearchKeys(self.db, self.campaign_id)
+        return self._keys
 
     def _matching_ids(self, q: str) -> Any:
         """One sub-select per kind of key, each on its own index (or a narrow covering

@@ -80,6 +80,6 @@ def test_a_count_typed_over_is_not_shown(qtbot: QtBot, widget: ApplicantListWidg
     widget.search_edit.setText("张")
     widget.refresh()  # 2 match (张三, 张三丰): counting again, the first count is stale
     qtbot.waitUntil(lambda: widget.count_label.text() == "共 2 人，显示前 1 条")
-    widget.wait_count()
+    widget.wait_background()
     qtbot.wait(50)
     assert widget.count_label.text() == "共 2 人，显示前 1 条"

@@ -94,6 +94,7 @@ class ApplicantListWidget(QWidget):
         self._count_task: Task | None = None
         self._count_wanted: tuple[int, str, dict[str, Any]] | None = None
         self._search_no = 0
+        self._warm_task: Task | None = None
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("searchEdit")
@@ -252,9 +253,13 @@ class ApplicantListWidget(QWidget):
         return self._loaded
 
     def ensure_loaded(self) -> None:
-        """Load the list the first time it is needed (not before the page is shown)."""
+        """Load the list the first time it is needed (not before the page is shown), then
+        make the search's in-memory keys off the UI thread."""
         if not self._loaded:
             self.refresh()
+            self._warm_task = Task(self.service.warm_search_keys, self)
+            self._warm_task.sig_failed.connect(self._count_failed)
+            self._warm_task.start()
 
     def refresh(self) -> None:
         """Run the search again (text and filters), keeping the selected applicant."""
@@ -318,17 +323,18 @@ class ApplicantListWidget(QWidget):
             self._update_count_label()
 
     def _count_failed(self, exc: BaseException) -> None:
-        log.warning("列表总数统计失败 / counting the list failed", exc_info=exc)
+        log.warning("列表的后台查询失败 / the list's background query failed", exc_info=exc)
 
     def _count_finished(self) -> None:
         self._count_task = None
         self._start_count()
 
-    def wait_count(self, timeout: float = 10.0) -> None:
-        """Wait for the total being counted (tests, closing the database)."""
-        task = self._count_task
-        if task is not None:
-            task.wait(timeout)
+    def wait_background(self, timeout: float = 30.0) -> None:
+        """Wait for the total being counted and the search's keys being made (tests,
+        closing the database)."""
+        for task in (self._count_task, self._warm_task):
+            if task is not None:
+                task.wait(timeout)
 
     def _update_count_label(self) -> None:
         shown = self.total if not self.limited else ROW_LIMIT  # read as the list scrolls

@@ -273,8 +273,10 @@ class RegistrationPage(QWidget):
         self.form.photos_changed(applicant_ids)
 
     def shutdown(self) -> None:
-        """The window closes: a photo the form is storing finishes first."""
+        """The window closes: a photo the form is storing, and the list's work in the
+        background (a count, the search's keys), finish first."""
         self.form.shutdown()
+        self.list.wait_background()
 
     # ------------------------------------------------------------------ form → list
     def _follow_form(self) -> None:

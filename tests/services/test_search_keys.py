@@ -1,0 +1,75 @@
+"""The list's "any part" matches from the in-memory keys: the same ids as SQL's own
+search, kept in step with every write (another desk's too) through the history table;
+PostgreSQL keeps to SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from app.services.applicants import ApplicantService
+from app.services.search_keys import SearchKeys
+from tests.support.desk import person
+from tests.support.people import applicant, id_number
+
+QUERIES = ["晓明", "张晓", "国庆", "zx", "zxm", "LG", "19880517", "0517", "13912", "12345",
+           "00002", "8805173", "欧阳", "阳晓", "xiao", "1111"]
+
+
+def both(db: Any) -> tuple[ApplicantService, ApplicantService]:
+    mem = ApplicantService(db, "张晓桐")
+    sql = ApplicantService(db, "张晓桐")
+    sql.keys_in_memory = False
+    return mem, sql
+
+
+def same(mem: ApplicantService, sql: ApplicantService) -> None:
+    for q in QUERIES:
+        assert mem.search_ids(q) == sql.search_ids(q), q
+
+
+def test_memory_and_sql_agree_through_writes(db: Any) -> None:
+    a = person(db, "张晓明", id_number=id_number("320623", date(1988, 5, 17), 31),
+               mobile="13912345678")
+    person(db, "李国庆", mobile="15850001111",
+           id_number=id_number("320681", date(1979, 11, 2), 42, male=False))
+    mem, sql = both(db)
+    same(mem, sql)
+    assert mem.search_ids("晓明") == [a]
+    other_desk = ApplicantService(db, "陆薇")  # writes the memory's owner did not see
+    b = other_desk.create(applicant("欧阳晓", mobile="18006281234",
+                                    id_number=id_number("320684", date(1985, 3, 21), 34))).id
+    same(mem, sql)
+    assert mem.search_ids("阳晓") == [b]
+    record = other_desk.get(a)
+    record.data.name = "张晓亮"
+    other_desk.update(a, record.data, record.version)
+    same(mem, sql)
+    assert mem.search_ids("晓明") == [] and mem.search_ids("晓亮") == [a]
+    other_desk.delete(b, other_desk.get(b).version, "重复报名")
+    same(mem, sql)
+    assert mem.search_ids("阳晓") == []
+
+
+def test_memory_is_used_on_sqlite_only(db: Any) -> None:
+    person(db, "张晓明", id_number=id_number("320623", date(1988, 5, 17), 31))
+    mem, _ = both(db)
+    found = mem.memory_ids("晓明")  # which path answered
+    if db.is_sqlite:
+        assert found is not None and len(found) == 1
+    else:
+        assert found is None
+    assert mem.memory_ids("晓") is None  # one character: the index
+    assert mem.memory_ids("0001") is None  # a 报名序号 being typed
+
+
+def test_keys_match_as_sqlite_like(db: Any) -> None:
+    if not db.is_sqlite:
+        pytest.skip("the in-memory keys serve SQLite")
+    person(db, "Anna李", id_number=id_number("320602", date(1990, 1, 2), 21))
+    keys = SearchKeys(db, ApplicantService(db, "x").campaign_id)
+    assert keys.name_part("ANNA") == keys.name_part("anna") != set()  # ASCII folded
+    keys.warm()
+    assert keys.number_part("19900102") == keys.name_part("Anna李")
