@@ -160,8 +160,12 @@ class ApplicantSearch:
         the list as you type takes these once per keystroke (one pass over the index for an
         "any part" match, which also gives the count) and reads the rows a page at a time
         with `rows_by_ids`."""
+        found = self.memory_ids(query)
+        if found is not None and point_id is None and status is None and has_problems is None:
+            return found[:limit] if limit is not None else found  # nothing more to check
         stmt = self._filtered(select(Applicant.id), query, point_id, status, has_problems,
-                              memory=True)
+                              found if found is not None and len(found) <= MEMORY_MAX_HITS
+                              else None)
         stmt = stmt.order_by(Applicant.serial_no)
         if limit is not None:
             stmt = stmt.limit(limit)
@@ -179,12 +183,10 @@ class ApplicantSearch:
 
     def _filtered(self, stmt: Any, query: str, point_id: int | None,
                   status: StatusSelector | None, has_problems: bool | None,
-                  memory: bool = False) -> Any:
+                  found: list[int] | None = None) -> Any:
         """The campaign, the list's search text and its filters, for `search` and
-        `search_count`; with `memory`, an "any part" match from the in-memory keys."""
-        ids = self.memory_ids(query) if memory else None
-        if ids is None:
-            ids = self.matching_ids(query)
+        `search_count`; `found`: the search text's matches already found in memory."""
+        ids = found if found is not None else self.matching_ids(query)
         if ids is not None:
             # Drive the query from the (few) matching ids. SQLite would rather walk a
             # campaign_id index to avoid a sort; the unary "+ 0" takes campaign_id out of
@@ -215,10 +217,9 @@ class ApplicantSearch:
         return self._matching_ids(q) if q else None
 
     def memory_ids(self, query: str) -> list[int] | None:
-        """The ids an "any part" match finds in the in-memory keys (the same rules as
-        `_matching_ids`), or None where SQL's indexes answer at once (a 报名序号 being
-        typed, a whole ID number, one character of a name, nothing typed), on PostgreSQL,
-        or when the match is broad."""
+        """The ids the search text matches in the in-memory keys (the same rules as
+        `_matching_ids`), in 报名序号 order; None where SQL's indexes answer at once (a
+        报名序号 being typed, a whole ID number, nothing typed) and on PostgreSQL."""
         if not (self.keys_in_memory and self.db.is_sqlite):
             return None
         q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
@@ -229,11 +230,11 @@ class ApplicantSearch:
             if len(digits) < 5 or len(digits) == 18:
                 return None
             found = self._search_keys().number_part(digits)
-        elif len(q) >= 2:
+        elif q:
             found = self._search_keys().name_part(q)
         else:
             return None
-        return sorted(found) if len(found) <= MEMORY_MAX_HITS else None
+        return self._search_keys().serial_order(found)
 
     def warm_search_keys(self) -> None:
         """Make the in-memory keys now, before the first "any part" match needs them (the
@@ -320,6 +321,10 @@ class ApplicantSearch:
         has_problems: bool | None = None,
     ) -> int:
         """How many applicants `search` would find without its limit (the list's 共 N 人)."""
+        if point_id is None and status is None and has_problems is None:
+            found = self.memory_ids(query)
+            if found is not None:
+                return len(found)
         stmt = select(func.count()).select_from(Applicant)
         stmt = self._filtered(stmt, query, point_id, status, has_problems)
         with self.db.read() as s:

@@ -38,6 +38,8 @@ class SearchKeys:
         self._ids: list[int] = []
         self._names = ""
         self._name_starts: list[int] = []
+        self._raw_names = ""
+        self._raw_starts: list[int] = []
         self._numbers = ""
         self._number_starts: list[int] = []
         self._initials: list[tuple[str, int]] = []
@@ -81,6 +83,8 @@ class SearchKeys:
         # gives its line by bisection over the lines' starts.
         self._names, self._name_starts = self._lines(
             name.translate(ASCII_LOWER) for _, (_, name, _, _, _) in items)
+        self._raw_names, self._raw_starts = self._lines(
+            name for _, (_, name, _, _, _) in items)
         self._numbers, self._number_starts = self._lines(
             f"{id_number}\t{mobile}" for _, (_, _, id_number, mobile, _) in items)
         self._initials = sorted((k, aid) for aid, (*_, keys) in items for k in keys)
@@ -98,6 +102,24 @@ class SearchKeys:
         return "\n".join(lines), starts
 
     # ------------------------------------------------------------------ matching
+    def _line_starts_with(self, q: str) -> set[int]:
+        """The applicants whose (unfolded) name starts with the character `q`."""
+        found: set[int] = set()
+        hay = self._raw_names
+        if hay.startswith(q):
+            found.add(self._ids[0])
+        i = hay.find("\n" + q)
+        while i >= 0:
+            found.add(self._ids[bisect.bisect_right(self._raw_starts, i + 1) - 1])
+            i = hay.find("\n" + q, i + 1)
+        return found
+
+    def serial_order(self, ids: Iterable[int]) -> list[int]:
+        """`ids` in 报名序号 order (those the copy knows)."""
+        with self._lock:
+            keys = self._keys
+            return sorted((i for i in ids if i in keys), key=lambda i: keys[i][0])
+
     def _lines_with(self, haystack: str, starts: list[int], needle: str) -> set[int]:
         found: set[int] = set()
         i = haystack.find(needle)
@@ -127,7 +149,10 @@ class SearchKeys:
             return self._name_part(q)
 
     def _name_part(self, q: str) -> set[int]:
-        found = self._lines_with(self._names, self._name_starts, q.translate(ASCII_LOWER))
+        if len(q) == 1:  # one character: names starting with it (binary, as SQL's range)
+            found = self._line_starts_with(q)
+        else:
+            found = self._lines_with(self._names, self._name_starts, q.translate(ASCII_LOWER))
         low = q.lower()
         if low.isascii() and low.isalpha():
             i = bisect.bisect_left(self._initials, (low, -1))

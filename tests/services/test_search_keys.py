@@ -14,8 +14,8 @@ from app.services.search_keys import SearchKeys
 from tests.support.desk import person
 from tests.support.people import applicant, id_number
 
-QUERIES = ["晓明", "张晓", "国庆", "zx", "zxm", "LG", "19880517", "0517", "13912", "12345",
-           "00002", "8805173", "欧阳", "阳晓", "xiao", "1111"]
+QUERIES = ["晓明", "张晓", "国庆", "zx", "zxm", "LG", "张", "z", "欧", "L", "A", "19880517",
+           "0517", "13912", "12345", "00002", "8805173", "欧阳", "阳晓", "xiao", "1111"]
 
 
 def both(db: Any) -> tuple[ApplicantService, ApplicantService]:
@@ -54,15 +54,15 @@ def test_memory_and_sql_agree_through_writes(db: Any) -> None:
 
 
 def test_memory_is_used_on_sqlite_only(db: Any) -> None:
-    person(db, "张晓明", id_number=id_number("320623", date(1988, 5, 17), 31))
+    a = person(db, "张晓明", id_number=id_number("320623", date(1988, 5, 17), 31))
     mem, _ = both(db)
-    found = mem.memory_ids("晓明")  # which path answered
     if db.is_sqlite:
-        assert found is not None and len(found) == 1
+        assert mem.memory_ids("晓明") == [a] and mem.memory_ids("张") == [a]
+        assert mem.memory_ids("晓") == [], "one character: names starting with it"
     else:
-        assert found is None
-    assert mem.memory_ids("晓") is None  # one character: the index
-    assert mem.memory_ids("0001") is None  # a 报名序号 being typed
+        assert mem.memory_ids("晓明") is None
+    assert mem.memory_ids("0001") is None  # a 报名序号 being typed: the index
+    assert mem.memory_ids("") is None
 
 
 def test_keys_match_as_sqlite_like(db: Any) -> None:
@@ -73,3 +73,16 @@ def test_keys_match_as_sqlite_like(db: Any) -> None:
     assert keys.name_part("ANNA") == keys.name_part("anna") != set()  # ASCII folded
     keys.warm()
     assert keys.number_part("19900102") == keys.name_part("Anna李")
+
+
+def test_memory_with_filters_and_counts_agree(db: Any) -> None:
+    for i, (name, point) in enumerate((("张晓明", "如东县"), ("张晓", "海门区"),
+                                       ("晓张", "如东县"), ("李国庆", "崇川区"))):
+        person(db, name, registration_point=point,
+               id_number=id_number("320623", date(1980 + i, 5, 17), 31 + i))
+    mem, sql = both(db)
+    rudong = next(p.id for p in mem.campaign.points if p.name == "如东县")
+    for q in ("张", "张晓", "晓", "zx", "1982", "19820517", "z"):
+        assert mem.search_ids(q, point_id=rudong) == sql.search_ids(q, point_id=rudong), q
+        assert mem.search_count(q) == sql.search_count(q), q
+        assert mem.search_ids(q, limit=1) == sql.search_ids(q, limit=1), q
