@@ -32,6 +32,7 @@ from tests.ui.fakes import make_startup_info
 from tests.ui.layout import clipped, report
 from ui.main_window import MainWindow
 from ui.page_factory import OVERVIEW, REGISTRATION, TASKS
+from ui.widgets import messages
 
 LAPTOP = (1366, 705)  # 1366×768 maximised at 96 dpi
 SCALED = (1536, 800)  # 1366×768's bigger sister at 125 %: 1920×1080 physical, 1536×864 logical
@@ -182,7 +183,17 @@ def test_each_page_fits(qtbot: QtBot, demo_db: Any, label: str, size: tuple[int,
 @pytest.mark.parametrize(
     "size", [LAPTOP, SCALED, SMALL], ids=["1366x768", "1536x864", "1280x720"]
 )
-def test_an_opened_record_fits(qtbot: QtBot, demo_db: Any, size: tuple[int, int]) -> None:
+def test_an_opened_record_fits(qtbot: QtBot, demo_db: Any, size: tuple[int, int],
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The record is left with unsaved changes: when the window is closed at teardown the
+    # question 有未保存的修改 is answered 不保存 (a real modal would wait for ever).
+    asked: list[str] = []
+
+    def discard(_parent: object, title: str, *_a: object, **_k: object) -> object:
+        asked.append(title)
+        return messages.SB.Discard
+
+    monkeypatch.setattr(messages, "ask", discard)
     window = window_at(qtbot, demo_db, size)
     window.show_page(REGISTRATION)
     settle(qtbot)
@@ -223,6 +234,8 @@ def test_an_opened_record_fits(qtbot: QtBot, demo_db: Any, size: tuple[int, int]
     scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
     settle(qtbot)
     assert_fits(window, "报名录入 scrolled to the end")
+    window.close()
+    assert asked == ["有未保存的修改"]
 
 
 def test_the_list_keeps_its_key_columns_in_view(qtbot: QtBot, demo_db: Any) -> None:
