@@ -35,6 +35,7 @@ class WindowHooks(Protocol):
     def on_imported(self, count: int) -> None: ...
     def registration_page(self) -> RegistrationPage: ...
     def show_page(self, name: str) -> None: ...
+    def show_classes(self) -> None: ...
 
 
 def make_page(
@@ -56,6 +57,7 @@ def make_page(
         from ui.pages.overview import OverviewPage
 
         overview = OverviewPage(info)
+        overview.guide.sig_settings.connect(window.show_classes)  # 文件 → 班次管理
         overview.guide.sig_register.connect(lambda: window.show_page(REGISTRATION))
         overview.guide.sig_import.connect(lambda: window.show_page(EXCHANGE))  # its import part
         return overview, False

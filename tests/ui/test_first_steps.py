@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -34,17 +35,21 @@ def overview(win: MainWindow) -> OverviewPage:
 
 
 def test_an_empty_class_shows_the_first_steps_and_the_buttons_go_there(
-        qtbot: QtBot, desk_info: object, form_factory: type[FakeForm]) -> None:
+        qtbot: QtBot, desk_info: object, form_factory: type[FakeForm],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[MainWindow] = []
+    monkeypatch.setattr(MainWindow, "show_classes", lambda self: opened.append(self))
     win = window(qtbot, desk_info, form_factory)
     page = overview(win)
     guide = page.guide
     assert guide.isVisible() and guide.title() == GUIDE_TITLE
     text = " ".join(lbl.text() for lbl in guide.findChildren(type(page.summary_label)))
     assert "报名点" in text and "报名录入" in text and "导入" in text and "附件5" in text
-    assert [b.text() for b in guide.buttons] == ["查看报名点", "去报名录入", "导入县区汇总表"]
+    assert [b.text() for b in guide.buttons] == ["班次设置…", "去报名录入", "导入县区汇总表"]
+    assert "班次设置" in text and "维护人员" not in text
 
     qtbot.mouseClick(guide.buttons[0], Qt.MouseButton.LeftButton)
-    assert page.table.currentIndex().row() == 0  # the points' table, first row
+    assert opened == [win]  # the window's 班次 dialog (patched: it is modal)
 
     qtbot.mouseClick(guide.buttons[1], Qt.MouseButton.LeftButton)
     assert win.current_page_name() == REGISTRATION

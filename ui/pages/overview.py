@@ -101,8 +101,8 @@ class PointsTableModel(QAbstractTableModel):
 
 GUIDE_TITLE = "第一次使用：先做这几步"
 GUIDE_STEPS = (
-    "① 核对班次和报名点：标题是本班次（培训费、考试费、截止日期按通知预置）；"
-    "下表是各报名点和目标人数（附件1）。名称或人数与通知不符时，请先联系维护人员改好设置。",
+    "① 核对班次和报名点：标题是本班次；下表是各报名点和目标人数（附件1）。培训费、考试费、"
+    "截止日期、收款账户或报名点与今年的通知不符时，先在「班次设置」里改好（文件 → 班次）。",
     "② 录入报名表：在「报名录入」逐人录入纸质报名表（附件2、附件4），先选报名点。",
     "③ 或者导入县区报来的汇总表（附件5）：在「导出」页的「导入县区汇总表」中选择文件，"
     "先预览，有错误的行不会导入。",
@@ -113,8 +113,8 @@ class FirstStepsGuide(QGroupBox):
     """What to do first on an empty class: check the settings and the points, then register
     people or import a county's sheet; each step with a button that goes there."""
 
-    sig_show_points = Signal()
-    """查看报名点: the table below."""
+    sig_settings = Signal()
+    """班次设置…: the 班次 dialog (文件 → 班次 → 班次管理), where the settings are changed."""
     sig_register = Signal()
     """去报名录入."""
     sig_import = Signal()
@@ -126,8 +126,8 @@ class FirstStepsGuide(QGroupBox):
         grid = QGridLayout(self)
         self.buttons: list[QPushButton] = []
         for row, (text, button_text, signal) in enumerate(zip(
-                GUIDE_STEPS, ("查看报名点", "去报名录入", "导入县区汇总表"),
-                (self.sig_show_points, self.sig_register, self.sig_import), strict=True)):
+                GUIDE_STEPS, ("班次设置…", "去报名录入", "导入县区汇总表"),
+                (self.sig_settings, self.sig_register, self.sig_import), strict=True)):
             label = QLabel(text)
             label.setWordWrap(True)
             button = QPushButton(button_text)
@@ -145,7 +145,6 @@ class OverviewPage(QWidget):
         super().__init__(parent)
         self.setObjectName("overviewPage")
         self.guide = FirstStepsGuide(self)
-        self.guide.sig_show_points.connect(self.show_points)
 
         title = QLabel(f"<h2>{html.escape(info.campaign_title)}</h2>")
         self.summary_label = QLabel()
@@ -195,7 +194,3 @@ class OverviewPage(QWidget):
         self.model.set_rows(points)
         # Shown only while nobody is registered: the first start (or an emptied class).
         self.guide.setVisible(applicant_count == 0)
-
-    def show_points(self) -> None:
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.table.selectRow(0)
