@@ -4,6 +4,7 @@ PostgreSQL keeps to SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -65,9 +66,18 @@ def test_memory_is_used_on_sqlite_only(db: Any) -> None:
     assert mem.memory_ids("") is None
 
 
-def test_keys_match_as_sqlite_like(db: Any) -> None:
-    if not db.is_sqlite:
-        pytest.skip("the in-memory keys serve SQLite")
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Any]:
+    """SQLite only: the in-memory keys serve SQLite (PostgreSQL keeps to SQL)."""
+    from app.services.database import open_database
+
+    database = open_database(sqlite_url)
+    yield database
+    database.dispose()
+
+
+def test_keys_match_as_sqlite_like(sqlite_db: Any) -> None:
+    db = sqlite_db
     person(db, "Anna李", id_number=id_number("320602", date(1990, 1, 2), 21))
     keys = SearchKeys(db, ApplicantService(db, "x").campaign_id)
     assert keys.name_part("ANNA") == keys.name_part("anna") != set()  # ASCII folded
