@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-import openpyxl.xml
-
 from app.domain.contact import normalize_name
 from app.domain.idcard import check_id_number, normalize_id_number
 from app.services.errors import ServiceError
@@ -232,6 +229,11 @@ def read_results(path: Path, *, limits: Limits = DEFAULT_LIMITS,
         if sheet is None:
             raise ServiceError(missing)
         return sheet
+    # Late: openpyxl (~0.1 s) loads when a sheet is read, not with the registration page
+    # that shows results (start-up speed, issue 13).
+    import openpyxl
+    import openpyxl.xml
+
     if not getattr(openpyxl.xml, "DEFUSEDXML", False):  # pragma: no cover - install error
         raise ServiceError("缺少 defusedxml：为安全起见不导入外来的表格。请重新安装 ClassDesk。")
     check_xlsx(path, limits)
