@@ -21,9 +21,10 @@ import re
 import stat
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from xml.etree.ElementTree import ParseError
 
 from app.services.errors import ServiceError
@@ -358,3 +359,39 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Lim
         if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
             raise _refuse(f"「{name}」含有 XML 实体定义（部件 {info.filename}），正常的 Excel 文件"
                           "不会有：可能是恶意文件，已拒绝导入。")
+
+
+T = TypeVar("T")
+
+
+def first_sheet(path: Path, read: Callable[[str, Iterator[tuple[object, ...]]], T | None],
+                *, limits: Limits = DEFAULT_LIMITS, max_col: int = 60) -> T | None:
+    """Check the .xlsx `path`, open it read-only, and hand each visible sheet's rows (its
+    declared size not trusted) to `read(title, rows)` until one returns something; None
+    when none does. A workbook openpyxl cannot read: unreadable_workbook's words."""
+    import openpyxl  # late: ~0.1 s, loaded when a sheet is read (start-up speed)
+    import openpyxl.xml
+
+    if not getattr(openpyxl.xml, "DEFUSEDXML", False):  # pragma: no cover - install error
+        raise ServiceError("缺少 defusedxml：为安全起见不导入外来的表格。请重新安装 ClassDesk。")
+    check_xlsx(path, limits)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as e:  # damaged or hostile: say so
+        raise unreadable_workbook(path.name, e) from None
+    try:
+        for ws in wb.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            ws.reset_dimensions()
+            found = read(str(ws.title), ws.iter_rows(max_col=max_col, values_only=True))
+            if found is not None:
+                return found
+    except ServiceError:
+        raise
+    except Exception as e:
+        raise unreadable_workbook(path.name, e) from None
+    finally:
+        with contextlib.suppress(Exception):
+            wb.close()
+    return None

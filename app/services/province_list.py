@@ -4,15 +4,12 @@ previewed, and recorded in one go (app.services.province)."""
 
 from __future__ import annotations
 
-import contextlib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-import openpyxl.xml
 from sqlalchemy import select
 
 from app.domain.codes import ApplicantStatus as S
@@ -23,8 +20,7 @@ from app.services.errors import ServiceError
 from app.services.excel_guard import (
     DEFAULT_LIMITS,
     Limits,
-    check_xlsx,
-    unreadable_workbook,
+    first_sheet,
 )
 from app.services.province import ProvinceCheck, ProvinceService
 from app.services.workflow import BulkResult
@@ -135,45 +131,30 @@ def read_returned_list(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     """Read the first sheet with a header naming 身份证号 and 审核结果 (in its first 20
     rows). The file is checked first (zip bombs, XML entities, not an .xlsx, too many
     rows): ServiceError with what to do, never a traceback."""
-    if not getattr(openpyxl.xml, "DEFUSEDXML", False):  # pragma: no cover - install error
-        raise ServiceError("缺少 defusedxml：为安全起见不导入外来的表格。请重新安装 ClassDesk。")
     path = Path(path)
-    check_xlsx(path, limits)
     today = today or date.today()
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as e:  # damaged or hostile: say so
-        raise unreadable_workbook(path.name, e) from None
-    try:
-        for ws in wb.worksheets:
-            if getattr(ws, "sheet_state", "visible") != "visible":
+
+    def read(title: str, rows: Iterator[tuple[object, ...]]) -> ReturnedList | None:
+        cols: dict[str, int] | None = None
+        header = 0
+        lines: list[ReturnedLine] = []
+        for n, values in enumerate(rows, start=1):
+            if cols is None:
+                if n > HEADER_SCAN_ROWS:
+                    break
+                cols, header = _columns(values), n
                 continue
-            ws.reset_dimensions()
-            rows = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            cols: dict[str, int] | None = None
-            header = 0
-            lines: list[ReturnedLine] = []
-            for n, values in enumerate(rows, start=1):
-                if cols is None:
-                    if n > HEADER_SCAN_ROWS:
-                        break
-                    cols, header = _columns(values), n
-                    continue
-                if len(lines) >= MAX_ROWS or n > limits.sheet_rows:
-                    raise ServiceError(f"「{path.name}」行数过多（超过 {MAX_ROWS} 行）："
-                                       "省公司的审核名单通常只有几十行，请确认选对了文件。")
-                line = _line(n, values, cols, today)
-                if line is not None:
-                    lines.append(line)
-            if cols is not None:
-                return ReturnedList(path, str(ws.title), header, tuple(lines))
-    except ServiceError:
-        raise
-    except Exception as e:
-        raise unreadable_workbook(path.name, e) from None
-    finally:
-        with contextlib.suppress(Exception):
-            wb.close()
+            if len(lines) >= MAX_ROWS or n > limits.sheet_rows:
+                raise ServiceError(f"「{path.name}」行数过多（超过 {MAX_ROWS} 行）："
+                                   "省公司的审核名单通常只有几十行，请确认选对了文件。")
+            line = _line(n, values, cols, today)
+            if line is not None:
+                lines.append(line)
+        return None if cols is None else ReturnedList(path, title, header, tuple(lines))
+
+    found = first_sheet(path, read, limits=limits, max_col=MAX_COLUMNS)
+    if found is not None:
+        return found
     raise ServiceError(f"「{path.name}」前 {HEADER_SCAN_ROWS} 行里没有找到表头：须有"
                        "“身份证号”和“审核结果”两列（原因一列可有可无，未通过的须写原因）。")
 

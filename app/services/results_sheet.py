@@ -18,10 +18,9 @@ from app.services.excel_guard import (
     DEFAULT_LIMITS,
     Limits,
     UnsafeFileError,
-    check_xlsx,
     csv_rows,
+    first_sheet,
     read_input_bytes,
-    unreadable_workbook,
 )
 
 __all__ = ["PASS_MARK", "ResultLine", "ResultsSheet", "parse_passed", "parse_score",
@@ -229,32 +228,8 @@ def read_results(path: Path, *, limits: Limits = DEFAULT_LIMITS,
         if sheet is None:
             raise ServiceError(missing)
         return sheet
-    # Late: openpyxl (~0.1 s) loads when a sheet is read, not with the registration page
-    # that shows results (start-up speed, issue 13).
-    import openpyxl
-    import openpyxl.xml
-
-    if not getattr(openpyxl.xml, "DEFUSEDXML", False):  # pragma: no cover - install error
-        raise ServiceError("缺少 defusedxml：为安全起见不导入外来的表格。请重新安装 ClassDesk。")
-    check_xlsx(path, limits)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as e:  # damaged or hostile: say so
-        raise unreadable_workbook(path.name, e) from None
-    try:
-        for ws in wb.worksheets:
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                continue
-            ws.reset_dimensions()
-            rows = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-            found = _from_rows(path, str(ws.title), rows, limits, today)
-            if found is not None:
-                return found
-    except ServiceError:
-        raise
-    except Exception as e:
-        raise unreadable_workbook(path.name, e) from None
-    finally:
-        with contextlib.suppress(Exception):
-            wb.close()
-    raise ServiceError(missing)
+    found = first_sheet(path, lambda title, rows: _from_rows(path, title, rows, limits, today),
+                        limits=limits, max_col=MAX_COLUMNS)
+    if found is None:
+        raise ServiceError(missing)
+    return found
