@@ -14,6 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslat
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.domain.pinyin import name_initials
 from app.services.paths import RESOURCES
 from ui.main_window import MainWindow
 from ui.page_factory import REGISTRATION
@@ -155,12 +156,36 @@ class StartupLoader(QObject):
             self.sig_finished.emit(info, None)
 
 
+WARM_UP_DELAY_MS = 1500
+"""After the desk is ready: load what its first use would otherwise wait for."""
+
+
+def warm_up() -> None:
+    """Load pypinyin's tables (~0.3 s) on a thread once the desk is ready, so that neither
+    the window's start nor the first key in 报名点 or the first save waits for them."""
+
+    def work() -> None:
+        try:
+            name_initials("如皋")
+        except Exception:  # a failed warm-up only means the first use loads them
+            log.exception("拼音表预载失败 / pinyin warm-up failed")
+
+    threading.Thread(target=work, name="classdesk-warm-up", daemon=True).start()
+
+
+LATER_MODULES = ("alembic", "pypinyin", "openpyxl", "reportlab", "PIL")
+"""Libraries the first screen does without: each loads when first needed (the probe says
+which of them were loaded all the same, and a test holds the list empty)."""
+
+
 def probe(window: MainWindow) -> None:
-    """READY_PROBE: say what is ready (the page shown and its rows), then close."""
+    """READY_PROBE: say what is ready (the page shown and its rows) and which of
+    LATER_MODULES were loaded on the way, then close."""
     page, rows = window.current_page_name(), -1
     if page == REGISTRATION and window.registration is not None:
         rows = window.registration.list.model.rowCount()
-    print(f"CLASSDESK READY page={page} rows={rows}", flush=True)
+    loaded = ",".join(name for name in LATER_MODULES if name in sys.modules) or "-"
+    print(f"CLASSDESK READY page={page} rows={rows} loaded={loaded}", flush=True)
     window.close()
 
 
@@ -209,6 +234,8 @@ def run(argv: list[str], db_url: str | None) -> int:
             window = MainWindow(db_url=db_url)  # the frame, shown while the database opens
             if os.environ.get(READY_PROBE):
                 window.sig_ready.connect(lambda: QTimer.singleShot(0, lambda: probe(window)))
+            else:
+                window.sig_ready.connect(lambda: QTimer.singleShot(WARM_UP_DELAY_MS, warm_up))
             window.show()
         except Exception as exc:  # not even the frame: say so in Chinese all the same
             from ui.widgets.errors import setup_logging  # late: start-up speed, see above

@@ -23,7 +23,6 @@ from app.services.applicant_search import ApplicantSearch
 from app.services.applicants import ApplicantService, normalized
 from app.services.campaign import previous_class_in
 from app.services.errors import InputError, NotFoundError
-from app.services.photo_check import check_bytes
 from app.services.records import utcnow
 from app.services.results import BATCH, passed_text
 from db.models import Applicant, ApplicantPhoto, Campaign, History, RegistrationPoint
@@ -260,6 +259,9 @@ class BringBackService(ApplicantService):
                 ) -> tuple[int, list[tuple[str, str]]]:
         """Last year's photos, checked again against the rule: a passing one is copied to
         the new record (with its history); a failing one stays behind, said why."""
+        # Late: Pillow (~20 ms) is not loaded with the registration page at start.
+        from app.services.photo_check import check_bytes
+
         new_of = {c.applicant_id: (c, new) for c, new in pairs}
         ids = sorted(new_of)
         copied = 0

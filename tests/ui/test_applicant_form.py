@@ -51,6 +51,7 @@ from ui.pages.registration.form.applicant_form import (
     ApplicantForm,
     remember_point,
 )
+from ui.pages.registration.form.office import SEARCH_ROLE
 from ui.widgets import messages
 from ui.widgets.messages import SB
 
@@ -494,6 +495,21 @@ def test_the_point_is_found_by_its_pinyin_initials_and_waits_while_typed(
     tab(qtbot)  # the list offers 如皋市 alone: Tab takes it
     assert form.office.point.currentText() == "如皋市"
     assert form.problem_text("registration_point") == ""
+
+
+def test_the_point_initials_come_with_the_first_key_not_with_the_form(
+    qtbot: QtBot, form: ApplicantForm
+) -> None:
+    # built without pypinyin (start-up speed): the completer knows the names only ...
+    office = form.office
+    item = office.point_model.item(office.point_names.index("如皋市"))
+    assert item.data(SEARCH_ROLE) == "如皋市"
+    # ... and the first key typed in the box gives every point its initials
+    assert focused() is office.point
+    type_text(qtbot, "rg")
+    assert "rgs" in str(item.data(SEARCH_ROLE)).split()
+    tab(qtbot)  # the list offers 如皋市 alone: Tab takes it
+    assert office.point.currentText() == "如皋市"
 
 
 def test_a_number_and_its_unit_stay_on_one_line(qtbot: QtBot, form: ApplicantForm) -> None:

@@ -64,17 +64,22 @@ class OfficeStrip(QFrame):
         self.point_edit().setPlaceholderText("选择或输入报名点")
         # 报名点 by part of its name or by its pinyin initials: "rg" → 如皋市
         self.point_names = service.point_names()
-        self._initials = {name: name_initials(name) for name in self.point_names}
+        # The initials need pypinyin's tables (~0.3 s to load): not while the window
+        # starts. They are filled in at the first key typed in the box (fill_initials),
+        # the tables loaded by then by ui.main's warm-up; until then names match.
+        self._initials: dict[str, list[str]] = {}
         self.point_model = QStandardItemModel(self.point)
         for name in self.point_names:
             item = QStandardItem(name)
-            item.setData(" ".join([name, *self._initials[name]]), SEARCH_ROLE)
+            item.setData(name, SEARCH_ROLE)
             self.point_model.appendRow(item)
         self.point_completer = PointCompleter(self.point_model, self.point)
         self.point.setCompleter(self.point_completer)
         self.point_list = self.point_completer.popup()
         assert self.point_list is not None  # a completer always has its list
         self.point_list.installEventFilter(self)
+        self.point.installEventFilter(self)  # keys reach the combo, which hands them on
+        self.point_edit().installEventFilter(self)
         self.point.setMinimumWidth(170)
         self.registration_type = CodeCombo(RegistrationType, allow_blank=False)
         self.enrolment_type = CodeCombo(EnrolmentType, allow_blank=False)
@@ -120,8 +125,19 @@ class OfficeStrip(QFrame):
         self.carried.setToolTip("上一位保存的报名点；这一位不同就改掉" if point else "")
         self.carried.setVisible(bool(point))
 
+    def fill_initials(self) -> None:
+        """Give every point its pinyin initials ("rg" → 如皋市), once."""
+        if self._initials or not self.point_names:
+            return
+        self._initials = {name: name_initials(name) for name in self.point_names}
+        for row, name in enumerate(self.point_names):
+            item = self.point_model.item(row)
+            if item is not None:
+                item.setData(" ".join([name, *self._initials[name]]), SEARCH_ROLE)
+
     def matching_points(self, text: str) -> list[str]:
         """The points whose name holds `text`, or whose initials start with it."""
+        self.fill_initials()
         typed = text.strip()
         if not typed:
             return list(self.point_names)
@@ -133,6 +149,8 @@ class OfficeStrip(QFrame):
         ]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and watched in (self.point, self.point_edit()):
+            self.fill_initials()  # before the box (and its completer) sees the first key
         popup = self.point_list
         if (
             watched is popup
