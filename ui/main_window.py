@@ -34,8 +34,8 @@ from ui.page_factory import (
     make_page,
 )
 from ui.widgets import messages
+from ui.widgets import window_parts as parts
 from ui.widgets.settings import settings
-from ui.widgets.window_parts import OPENING, default_geometry, opening_notice
 from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(name)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.opening = opening_notice()
+        self.opening = parts.opening_notice()
         self.pages.addWidget(self.opening)
         self.nav.currentRowChanged.connect(self._on_page_changed)
 
@@ -129,11 +129,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([108, 1000])
-        self.setCentralWidget(self.splitter)
+        self.read_only_bar = parts.read_only_banner(self.show_classes)
+        self.setCentralWidget(parts.with_banner(self.read_only_bar, self.splitter))
 
         self._build_menus()
 
-        self.db_label = QLabel(OPENING)
+        self.db_label = QLabel(parts.OPENING)
         self.db_label.setObjectName("dbLabel")
         self.db_label.setToolTip("当前使用的数据库")
         self.busy = QProgressBar()
@@ -149,13 +150,10 @@ class MainWindow(QMainWindow):
             "每次录入、修改和删除都记在此人名下（菜单：设置 → 更换操作人）"
         )
         self._show_operator()
-        for label in (self.db_label, self.count_label, self.operator_label):
-            label.setContentsMargins(6, 0, 10, 0)
-        status = self.statusBar()
-        status.addPermanentWidget(self.db_label, 1)
-        status.addPermanentWidget(self.busy)
-        status.addPermanentWidget(self.count_label)
-        status.addPermanentWidget(self.operator_label)
+        for widget, stretch in ((self.db_label, 1), (self.busy, 0), (self.count_label, 0),
+                                (self.operator_label, 0)):
+            widget.setContentsMargins(6, 0, 10, 0)
+            self.statusBar().addPermanentWidget(widget, stretch)
 
         self._restore_state()
         if info is not None:
@@ -167,6 +165,7 @@ class MainWindow(QMainWindow):
         if info.db is None:
             raise ValueError("the window needs the opened database (StartupInfo.db)")
         self.info = info
+        self.read_only_bar.setVisible(info.read_only)
         past = "（往年班次，只读）" if info.read_only else ""
         self.setWindowTitle(f"{WINDOW_TITLE} — {info.campaign_title}{past}")
         self.store.setValue(_TITLE_KEY, info.campaign_title)
@@ -422,7 +421,7 @@ class MainWindow(QMainWindow):
             and not geometry.isEmpty()
             and self.restoreGeometry(geometry)
         ):
-            default_geometry(self)
+            parts.default_geometry(self)
         state = store.value(_STATE_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -558,7 +557,7 @@ class MainWindow(QMainWindow):
         while (page_widget := self.pages.widget(0)) is not None:
             self.pages.removeWidget(page_widget)
             page_widget.deleteLater()
-        self.opening = opening_notice()
+        self.opening = parts.opening_notice()
         self.pages.addWidget(self.opening)
         if dispose:
             info.db.dispose()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.services.campaign import campaign_info, current_class_id
@@ -157,6 +157,9 @@ def test_switching_class_rebuilds_the_window_on_it(qtbot: QtBot, desk_info: Star
     window.show()
     assert window.windowTitle().endswith("2022年度助理信用管理师 南通班")
     assert window.count_label.text() == "已报名 0 人"
+    assert window.read_only_bar.isHidden()
+    assert window.registration is not None
+    assert window.registration_page().form.header.save_button.isEnabled()  # type: ignore[attr-defined]
 
     def use_2021(dialog: QDialog) -> int:
         assert isinstance(dialog, ClassesDialog)
@@ -171,6 +174,13 @@ def test_switching_class_rebuilds_the_window_on_it(qtbot: QtBot, desk_info: Star
     assert window.count_label.text() == "已报名 1 人"
     assert window.service is not None and window.service.campaign.year == 2021
     assert window.registration is not None
+    # a past class: said above every page, with the way out; the form's writes greyed out
+    assert not window.read_only_bar.isHidden()
+    assert "只能查看" in window.read_only_bar.findChild(QLabel, "readOnlyText").text()
+    header = window.registration_page().form.header  # type: ignore[attr-defined]
+    assert not header.save_button.isEnabled() and not header.new_button.isEnabled()
+    assert not header.delete_button.isEnabled() and "解锁" in header.save_button.toolTip()
+    assert window.read_only_bar.findChild(QPushButton, "readOnlyClasses") is not None
     assert current_class_id(db) == campaign_info(db).id and campaign_info(db).year == 2021
     window.close()
 

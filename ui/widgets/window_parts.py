@@ -1,11 +1,14 @@
 """Parts of the main window kept out of it: its size on first start (no saved geometry
-yet), and what the page area shows while the database opens."""
+yet), what the page area shows while the database opens, and the line above every page
+that says the class shown is a past one, read-only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
 OPENING = "正在打开数据库…"
 
@@ -35,3 +38,40 @@ def opening_notice() -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setContentsMargins(12, 12, 12, 12)
     return label
+
+
+READ_ONLY = ("这是往年的班次，只能查看：保存、导入、缴费等修改都不会被接受。"
+             "要修改它，请在“班次…”里选中它并点“解锁…”（写明原因，记入历史）；"
+             "要录入今年的报名，请切换到当前班次。")
+
+
+def read_only_banner(open_classes: Callable[[], None]) -> QFrame:
+    """The line above every page while a past (locked) class is shown, with the way out."""
+    bar = QFrame()
+    bar.setObjectName("readOnlyBanner")
+    bar.setStyleSheet("QFrame#readOnlyBanner { background: #fff4e5; "
+                      "border-bottom: 1px solid #f0b35a; }")
+    lay = QHBoxLayout(bar)
+    lay.setContentsMargins(12, 6, 12, 6)
+    text = QLabel(READ_ONLY)
+    text.setObjectName("readOnlyText")
+    text.setWordWrap(True)
+    button = QPushButton("班次…")
+    button.setObjectName("readOnlyClasses")
+    button.setToolTip("文件 → 班次…：解锁这个班次，或切换到另一个班次")
+    button.clicked.connect(open_classes)
+    lay.addWidget(text, 1)
+    lay.addWidget(button)
+    bar.hide()
+    return bar
+
+
+def with_banner(banner: QWidget, body: QWidget) -> QWidget:
+    """`body` with `banner` above it, as one central widget."""
+    holder = QWidget()
+    lay = QVBoxLayout(holder)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    lay.addWidget(banner)
+    lay.addWidget(body, 1)
+    return holder

@@ -139,7 +139,7 @@ class ApplicantForm(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.header = FormHeader()
+        self.header = FormHeader(locked=self.service.campaign.locked)
         outer.addWidget(self.header)
 
         # The paper forms' parts, in the paper's order; each registers its fields here.

@@ -6,12 +6,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
+LOCKED_TIP = "往年班次只能查看；要修改，请在 文件 → 班次… 里解锁（写明原因）"
+
 
 class FormHeader(QFrame):
     """The bar above the paper form."""
 
-    def __init__(self) -> None:
+    def __init__(self, locked: bool = False) -> None:
         super().__init__()
+        self.locked = locked
+        """A past class, read-only: 新建, 保存 and 删除 stay greyed out (the service
+        refuses such writes too); 历史记录 stays."""
         self.setObjectName("formHeader")
         self.setStyleSheet(
             "QFrame#formHeader { background: #f4f6f8; border-bottom: 1px solid #d0d5dd; }"
@@ -47,6 +52,10 @@ class FormHeader(QFrame):
         for b in self.buttons():
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             lay.addWidget(b)
+        if locked:
+            for b in (self.new_button, self.save_button, self.delete_button):
+                b.setEnabled(False)
+                b.setToolTip(LOCKED_TIP)
 
     def buttons(self) -> list[QPushButton]:
         return [self.new_button, self.save_button, self.delete_button, self.history_button]
@@ -54,7 +63,7 @@ class FormHeader(QFrame):
     def show_record(self, heading: str, stored: bool) -> None:
         """"新报名", or the serial and name of a stored record (which may be deleted)."""
         self.heading.setText(heading)
-        self.delete_button.setEnabled(stored)
+        self.delete_button.setEnabled(stored and not self.locked)
         self.history_button.setEnabled(stored)
 
     def show_dirty(self, dirty: bool) -> None:
