@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QTreeView
 from pytestqt.qtbot import QtBot
 
 from app.services.payments import PaymentService
@@ -33,12 +33,28 @@ def test_qt_own_dialog_off_windows_and_its_labels_are_chinese(qtbot: QtBot,
     assert ui_main.install_chinese_translation(app)
     seen: list[str] = []
     buttons: list[str] = []
+    headers: list[str] = []
+    types: list[str] = []
+    sizes: list[str] = []
+    dates: list[str] = []
+    (tmp_path / "十月").mkdir()
+    (tmp_path / "流水.xlsx").write_bytes(b"\0" * 18_842)
 
     def read_and_close() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets()
                       if isinstance(w, QFileDialog) and w.isVisible())
         seen.extend(label.text() for label in dialog.findChildren(QLabel) if label.text())
         buttons.extend(b.text() for b in dialog.findChildren(QPushButton) if b.isVisible())
+        view = dialog.findChild(QTreeView, "treeView")  # the detail view's columns
+        assert view is not None
+        model = view.model()
+        headers.extend(str(model.headerData(c, Qt.Orientation.Horizontal))
+                       for c in range(model.columnCount()))
+        root = view.rootIndex()
+        for r in range(model.rowCount(root)):
+            types.append(str(model.index(r, 2, root).data()))
+            sizes.append(str(model.index(r, 1, root).data()))
+            dates.append(str(model.index(r, 3, root).data()))
         seen.append(dialog.directory().absolutePath())
         dialog.reject()
 
@@ -52,6 +68,19 @@ def test_qt_own_dialog_off_windows_and_its_labels_are_chinese(qtbot: QtBot,
     assert labels and all(CJK.search(t) for t in labels), labels
     assert Path(seen[-1]) == tmp_path
     assert buttons and all(CJK.search(b) for b in buttons), buttons  # 打开, 取消
+    assert headers and all(CJK.search(h) for h in headers), headers  # 名称, 大小, 类型 …
+    assert "文件夹" in types and len(types) == 2, types  # not "Folder"
+    assert all(CJK.search(t) for t in types), types  # "Excel 2007 电子表格" or "XLSX 文件"
+    assert sorted(sizes) == ["", "18.4 KB"], sizes  # a folder has none; never "bytes"
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", d) for d in dates), dates
+
+
+def test_sizes_are_said_in_chinese_units() -> None:
+    assert files.size_text(0) == "0 字节"
+    assert files.size_text(1023) == "1023 字节"
+    assert files.size_text(20 * 1024) == "20.0 KB"
+    assert files.size_text(5 * 1024 * 1024 + 1) == "5.0 MB"
+    assert files.size_text(3 * 1024 ** 4) == "3072.0 GB"
 
 
 def test_the_last_folder_is_remembered_per_kind(tmp_path: Path) -> None:

@@ -11,9 +11,25 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QStandardPaths, QUrl
+from PySide6.QtCore import (
+    QFileInfo,
+    QIdentityProxyModel,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QStandardPaths,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFileIconProvider,
+    QFileSystemModel,
+    QHeaderView,
+    QTreeView,
+    QWidget,
+)
 
 from ui.widgets.photo_common import IMAGE_FILTER
 from ui.widgets.settings import settings
@@ -70,6 +86,69 @@ LABELS = {
 }
 
 
+class ChineseFileTypes(QFileIconProvider):
+    """The 类型 column of Qt's own dialog: Qt 6's zh_CN catalogue has no words for
+    QAbstractFileIconProvider ("Folder", "Drive", "xlsx File"), so they are said here."""
+
+    def type(self, info: QFileInfo) -> str:
+        if info.isRoot():
+            return "驱动器"
+        if info.isDir():
+            return "文件夹"
+        if info.isSymLink() and not info.exists():
+            return "快捷方式"
+        described = super().type(info)  # the MIME database's words: "Excel 2007 电子表格"
+        if described and not described.isascii():
+            return described
+        suffix = info.suffix()  # none in Chinese (Windows has no MIME database)
+        return f"{suffix.upper()} 文件" if suffix else "文件"
+
+
+FILE_TYPES = ChineseFileTypes()
+"""One for every dialog: a dialog does not own the provider it is given."""
+
+
+def size_text(size: int) -> str:
+    """A file's size as the 大小 column says it: 512 字节, 18.4 KB, 2.1 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    for unit in ("KB", "MB", "GB"):
+        size_f = size / 1024
+        if size_f < 1024 or unit == "GB":
+            return f"{size_f:.1f} {unit}"
+        size = int(size_f)
+    return f"{size} GB"  # not reached
+
+
+class ChineseColumns(QIdentityProxyModel):
+    """The detail view's 大小 and 修改日期 in Chinese and ISO order ("0 bytes" and
+    "1 12 2026" are what Qt shows otherwise)."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and index.column() in (1, 3):
+            source = self.sourceModel()
+            if isinstance(source, QFileSystemModel):
+                info = source.fileInfo(self.mapToSource(index))
+                if index.column() == 3:
+                    return info.lastModified().toString("yyyy-MM-dd HH:mm")
+                return "" if info.isDir() else size_text(info.size())
+        return super().data(index, role)
+
+
+def widen_columns(dialog: QFileDialog) -> None:
+    """The name takes what is left once 大小, 类型 and 修改日期 are whole."""
+    view = dialog.findChild(QTreeView, "treeView")
+    header = view.header() if view is not None else None
+    if header is None:
+        return
+    metrics = header.fontMetrics()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column, sample in ((1, "999.9 KB"), (2, "Excel 2007 电子表格"), (3, "2026-12-01 07:24")):
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+
+
 def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
                 mode: QFileDialog.FileMode,
                 accept: QFileDialog.AcceptMode = QFileDialog.AcceptMode.AcceptOpen
@@ -84,6 +163,9 @@ def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
     if not native_is_chinese():
         for label, text in LABELS.items():
             dialog.setLabelText(label, text)
+        dialog.setIconProvider(FILE_TYPES)
+        dialog.setProxyModel(ChineseColumns(dialog))
+        widen_columns(dialog)
         dialog.setLabelText(QFileDialog.DialogLabel.Accept,
                             "保存(&S)" if accept == QFileDialog.AcceptMode.AcceptSave
                             else "选择(&C)" if mode == QFileDialog.FileMode.Directory
