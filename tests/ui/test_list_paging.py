@@ -37,13 +37,13 @@ def test_first_page_then_more_as_the_view_scrolls(widget: ApplicantListWidget,
                                                   desk: Desk) -> None:
     assert serials(widget) == ["0001", "0002"]
     assert widget.count_label.text() == "共 5 人"  # the count, not the page
-    assert widget.proxy.canFetchMore(QModelIndex())
-    widget.proxy.fetchMore(QModelIndex())  # what the view does at the end of its scroll range
+    assert widget.table.model().canFetchMore(QModelIndex())
+    widget.table.model().fetchMore(QModelIndex())  # what the view does at the scroll's end
     assert serials(widget) == ["0001", "0002", "0003", "0004"]
-    widget.proxy.fetchMore(QModelIndex())
+    widget.table.model().fetchMore(QModelIndex())
     assert serials(widget) == ["0001", "0002", "0003", "0004", "0005"]
-    assert not widget.proxy.canFetchMore(QModelIndex())
-    widget.proxy.fetchMore(QModelIndex())  # nothing more: nothing changes
+    assert not widget.table.model().canFetchMore(QModelIndex())
+    widget.table.model().fetchMore(QModelIndex())  # nothing more: nothing changes
     assert widget.model.rowCount() == 5
 
 
@@ -58,7 +58,7 @@ def test_no_row_read_twice_after_a_saved_row_was_added(widget: ApplicantListWidg
 
 def test_sorting_by_another_column_reads_every_row(widget: ApplicantListWidget) -> None:
     widget.table.sortByColumn(M.COL_NAME, Qt.SortOrder.DescendingOrder)
-    assert widget.model.rowCount() == 5 and not widget.proxy.canFetchMore(QModelIndex())
+    assert widget.model.rowCount() == 5 and not widget.table.model().canFetchMore(QModelIndex())
     widget.refresh()  # a new search keeps the sort: all its rows, sorted
     assert widget.model.rowCount() == 5
 

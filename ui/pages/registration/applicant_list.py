@@ -34,11 +34,7 @@ from PySide6.QtWidgets import (
 from app.domain.codes import ApplicantStatus
 from app.domain.flow import StatusFilter
 from app.services.errors import ServiceError
-from ui.pages.registration.list_model import (
-    PAGE_ROWS,
-    ApplicantSortProxy,
-    ApplicantTableModel,
-)
+from ui.pages.registration.list_model import PAGE_ROWS, ApplicantTableModel
 from ui.widgets.workers import Task
 
 if TYPE_CHECKING:
@@ -126,14 +122,14 @@ class ApplicantListWidget(QWidget):
         self.problems_check = QCheckBox("只看有问题的")
         self.problems_check.setObjectName("problemsFilter")
 
+        # The view shows the model itself, which sorts its own rows when a header is
+        # clicked (ApplicantTableModel.sort): no QSortFilterProxyModel in between, whose
+        # index mapping asked Python for rowCount/columnCount thousands of times a paint.
         self.model = ApplicantTableModel(self)
-        self.proxy = ApplicantSortProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(ApplicantTableModel.SORT_ROLE)
 
         self.table = QTableView()
         self.table.setObjectName("applicantTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -399,12 +395,12 @@ class ApplicantListWidget(QWidget):
                 return row
         return None
 
-    def _select_row(self, source_row: int) -> None:
+    def _select_row(self, row: int) -> None:
         selection = self.table.selectionModel()
-        if source_row < 0:
+        if row < 0:
             selection.clear()
             return
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        index = self.model.index(row, 0)
         selection.setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -426,11 +422,11 @@ class ApplicantListWidget(QWidget):
     def _open_single_hit(self) -> None:
         if self._search_timer.isActive():
             self.refresh()  # Enter typed before the pending search ran
-        if self.proxy.rowCount() != 1:
+        if self.model.rowCount() != 1:
             return
-        index = self.proxy.index(0, 0)
+        index = self.model.index(0, 0)
         if self.current_id() != index.data(ApplicantTableModel.ID_ROLE):
-            self._select_row(self.proxy.mapToSource(index).row())
+            self._select_row(0)
         self._on_activated(index)
 
     # ------------------------------------------------------------------ keyboard
@@ -460,8 +456,8 @@ class ApplicantListWidget(QWidget):
     def _enter_list(self) -> None:
         if self._search_timer.isActive():
             self.refresh()
-        if self.proxy.rowCount() == 0:
+        if self.model.rowCount() == 0:
             return
         self.table.setFocus(Qt.FocusReason.TabFocusReason)
         if self.current_id() is None:
-            self._select_row(self.proxy.mapToSource(self.proxy.index(0, 0)).row())
+            self._select_row(0)
