@@ -210,7 +210,7 @@ class ApplicantSearch:
         """The ids of this campaign's applicants that the search text matches, as a
         sub-select (the list's rules: 报名序号, ID/mobile parts, name, pinyin initials), or
         None when there is no search text. The desks' lists filter with it too."""
-        q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
+        q = self._normalized(query)
         if len(q) > MAX_QUERY_CHARS:  # SQLite refuses a LIKE pattern of 20,000 characters
             raise InputError(f"搜索内容太长（{len(q):,} 个字）：请只输入姓名、身份证号、手机或"
                              f"报名序号的一部分（最多 {MAX_QUERY_CHARS} 个字）。")
@@ -220,26 +220,31 @@ class ApplicantSearch:
         """The ids the search text matches in the in-memory keys (the same rules as
         `_matching_ids`), in 报名序号 order; None where SQL's indexes answer at once (a
         报名序号 being typed, a whole ID number, nothing typed) and on PostgreSQL."""
-        if not (self.keys_in_memory and self.db.is_sqlite):
+        if not self._keys_here():
             return None
-        q = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
+        q = self._normalized(query)
         if len(q) > MAX_QUERY_CHARS:
             return None  # matching_ids says why
         digits = q.upper()
         if digits.rstrip("X").isdigit():
             if len(digits) < 5 or len(digits) == 18:
                 return None
-            found = self._search_keys().number_part(digits)
-        elif q:
-            found = self._search_keys().name_part(q)
-        else:
-            return None
-        return self._search_keys().serial_order(found)
+            return self._search_keys().number_part(digits)
+        if q:
+            return self._search_keys().name_part(q)
+        return None
+
+    @staticmethod
+    def _normalized(query: str) -> str:
+        return unicodedata.normalize("NFKC", query).strip().replace(" ", "")
+
+    def _keys_here(self) -> bool:
+        return self.keys_in_memory and self.db.is_sqlite
 
     def warm_search_keys(self) -> None:
         """Make the in-memory keys now, before the first "any part" match needs them (the
         list calls this on a worker thread once it has loaded)."""
-        if self.keys_in_memory and self.db.is_sqlite:
+        if self._keys_here():
             self._search_keys().warm()
 
     def _search_keys(self) -> SearchKeys:

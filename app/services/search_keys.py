@@ -8,12 +8,18 @@ The copy follows the database through the history table: every write of an appli
 the copy's stamp name the applicants to read again. SQLite only: its writers are
 serialised, so history ids commit in order; on PostgreSQL the SQL search is used (a
 concurrent transaction may commit a lower id later than a higher one).
+
+The copy is laid out in 报名序号 order (an applicant is a position), so matches come out
+in the list's order without a sort by key; a broad first character (a surname, a letter)
+is a look-up, not a scan; the last few answers are kept for Backspace, and a query that
+extends one of them (a sixth digit, a third letter) is matched against its hits only.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
@@ -24,6 +30,10 @@ from db.models import Applicant, History
 
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 """SQLite's LIKE folds ASCII letters only: so does the copy."""
+KEEP_ANSWERS = 16
+"""Answers kept per copy (dropped when the copy changes): Backspace finds the shorter
+query's answer here, and a longer query narrows a shorter one's."""
+LAST = "\U0010ffff"
 
 
 class SearchKeys:
@@ -35,15 +45,21 @@ class SearchKeys:
         self._stamp: int | None = None  # the last history id the copy has seen
         self._keys: dict[int, tuple[int, str, str, str, tuple[str, ...]]] = {}
         self._dirty = True
-        self._ids: list[int] = []
-        self._names = ""
+        # Built from _keys, position = rank in 报名序号 order:
+        self._ids: list[int] = []  # position → applicant id
+        self._low_names: list[str] = []  # position → name, ASCII folded
+        self._numbers: list[str] = []  # position → "ID\tmobile"
+        self._initials: list[tuple[str, ...]] = []  # position → pinyin initials
+        self._names = ""  # the folded names, one line each ("\n" never occurs in a key)
         self._name_starts: list[int] = []
-        self._raw_names = ""
-        self._raw_starts: list[int] = []
-        self._numbers = ""
+        self._number_text = ""  # the numbers, one line each
         self._number_starts: list[int] = []
-        self._initials: list[tuple[str, int]] = []
-        self._serials: dict[int, int] = {}
+        self._first: dict[str, list[int]] = {}  # a name's first character → positions
+        self._initial_keys: list[str] = []  # every initials key, sorted …
+        self._initial_pos: list[int] = []  # … and its position
+        self._serials: dict[int, int] = {}  # 报名序号 → position
+        # (kind, query) → (positions, ids)
+        self._answers: OrderedDict[tuple[str, str], tuple[list[int], list[int]]] = OrderedDict()
         # The first copy may be made on a worker thread (warm) while the list is typed in.
         self._lock = threading.Lock()
 
@@ -77,59 +93,35 @@ class SearchKeys:
             self._stamp = last
 
     def _build(self) -> None:
-        items = sorted(self._keys.items())
+        items = sorted(self._keys.items(), key=lambda item: (item[1][0], item[0]))
         self._ids = [aid for aid, _ in items]
-        # One line per applicant ("\n" and "\t" never occur in a key): a hit's offset
-        # gives its line by bisection over the lines' starts.
-        self._names, self._name_starts = self._lines(
-            name.translate(ASCII_LOWER) for _, (_, name, _, _, _) in items)
-        self._raw_names, self._raw_starts = self._lines(
-            name for _, (_, name, _, _, _) in items)
-        self._numbers, self._number_starts = self._lines(
-            f"{id_number}\t{mobile}" for _, (_, _, id_number, mobile, _) in items)
-        self._initials = sorted((k, aid) for aid, (*_, keys) in items for k in keys)
-        self._serials = {serial: aid for aid, (serial, *_) in items}
+        names = [name for _, (_, name, _, _, _) in items]
+        self._low_names = [name.translate(ASCII_LOWER) for name in names]
+        self._numbers = [f"{id_number}\t{mobile}" for _, (_, _, id_number, mobile, _) in items]
+        self._initials = [keys for _, (*_, keys) in items]
+        # One line per applicant: a hit's offset gives its line by bisection.
+        self._names, self._name_starts = self._lines(self._low_names)
+        self._number_text, self._number_starts = self._lines(self._numbers)
+        first: dict[str, list[int]] = {}
+        for pos, name in enumerate(names):
+            if name:
+                first.setdefault(name[0], []).append(pos)
+        self._first = first
+        pairs = sorted((k, pos) for pos, keys in enumerate(self._initials) for k in keys)
+        self._initial_keys = [k for k, _ in pairs]
+        self._initial_pos = [pos for _, pos in pairs]
+        self._serials = {serial: pos for pos, (_, (serial, *_)) in enumerate(items)}
+        self._answers.clear()
         self._dirty = False
 
     @staticmethod
-    def _lines(texts: Iterable[str]) -> tuple[str, list[int]]:
-        lines = list(texts)
+    def _lines(lines: list[str]) -> tuple[str, list[int]]:
         starts: list[int] = []
         pos = 0
         for line in lines:
             starts.append(pos)
             pos += len(line) + 1
         return "\n".join(lines), starts
-
-    # ------------------------------------------------------------------ matching
-    def _line_starts_with(self, q: str) -> set[int]:
-        """The applicants whose (unfolded) name starts with the character `q`."""
-        found: set[int] = set()
-        hay = self._raw_names
-        if hay.startswith(q):
-            found.add(self._ids[0])
-        i = hay.find("\n" + q)
-        while i >= 0:
-            found.add(self._ids[bisect.bisect_right(self._raw_starts, i + 1) - 1])
-            i = hay.find("\n" + q, i + 1)
-        return found
-
-    def serial_order(self, ids: Iterable[int]) -> list[int]:
-        """`ids` in 报名序号 order (those the copy knows)."""
-        with self._lock:
-            keys = self._keys
-            return sorted((i for i in ids if i in keys), key=lambda i: keys[i][0])
-
-    def _lines_with(self, haystack: str, starts: list[int], needle: str) -> set[int]:
-        found: set[int] = set()
-        i = haystack.find(needle)
-        while i >= 0:
-            row = bisect.bisect_right(starts, i) - 1
-            found.add(self._ids[row])
-            # on to the next line: one hit per applicant is enough
-            nxt = starts[row + 1] if row + 1 < len(starts) else len(haystack)
-            i = haystack.find(needle, nxt)
-        return found
 
     def warm(self) -> None:
         """Make the copy now (on a worker thread: 100,000 applicants take about a second)."""
@@ -141,35 +133,101 @@ class SearchKeys:
         if self._dirty:
             self._build()
 
-    def name_part(self, q: str) -> set[int]:
+    # ------------------------------------------------------------------ matching
+    def everyone(self) -> list[int] | None:
+        """Every applicant's id in 报名序号 order, if the copy is made and free now; None
+        rather than wait for it (it is made on a worker thread)."""
+        if self._stamp is None or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            self._current()
+            return list(self._ids)
+        finally:
+            self._lock.release()
+
+    def name_part(self, q: str) -> list[int]:
         """Names containing `q` (ASCII letters in either case, as SQLite's LIKE), and,
-        for ASCII letters, pinyin initials starting with it."""
+        for ASCII letters, pinyin initials starting with it; in 报名序号 order. One
+        character: names starting with it (binary, as SQL's range)."""
         with self._lock:
             self._current()
-            return self._name_part(q)
+            return self._answer("name", q)
 
-    def _name_part(self, q: str) -> set[int]:
-        if len(q) == 1:  # one character: names starting with it (binary, as SQL's range)
-            found = self._line_starts_with(q)
+    def number_part(self, digits: str) -> list[int]:
+        """ID numbers or mobiles containing `digits` (upper case X), and the 报名序号
+        `digits` when it is one; in 报名序号 order."""
+        with self._lock:
+            self._current()
+            return self._answer("number", digits)
+
+    def _answer(self, kind: str, q: str) -> list[int]:
+        """An answer kept, else one found (narrowed from a shorter query's when `q`
+        extends it), kept for next time."""
+        answers = self._answers
+        kept = answers.get((kind, q))
+        if kept is not None:
+            answers.move_to_end((kind, q))
+            return list(kept[1])
+        wider = self._wider(kind, q)
+        if kind == "name":
+            positions = self._name_positions(q, wider)
+        else:
+            positions = self._number_positions(q, wider)
+        ids = self._ids
+        found = [ids[p] for p in positions]
+        answers[kind, q] = (positions, found)
+        if len(answers) > KEEP_ANSWERS:
+            answers.popitem(last=False)
+        return list(found)
+
+    def _wider(self, kind: str, q: str) -> list[int] | None:
+        """The positions of a kept answer to a shorter query that every hit of `q` is
+        among: the same rule, extended (names from two characters on — one character
+        is a different rule, "starts with" —, numbers from five digits on)."""
+        shortest = 2 if kind == "name" else 5
+        for n in range(len(q) - 1, shortest - 1, -1):
+            kept = self._answers.get((kind, q[:n]))
+            if kept is not None:
+                return kept[0]
+        return None
+
+    def _name_positions(self, q: str, wider: list[int] | None) -> list[int]:
+        low = q.lower()
+        initials = low.isascii() and low.isalpha()
+        if wider is not None:
+            folded = q.translate(ASCII_LOWER)
+            names, keys = self._low_names, self._initials
+            return [p for p in wider if folded in names[p]
+                    or (initials and any(k.startswith(low) for k in keys[p]))]
+        if len(q) == 1:  # names starting with it: a look-up
+            found = set(self._first.get(q, ()))
         else:
             found = self._lines_with(self._names, self._name_starts, q.translate(ASCII_LOWER))
-        low = q.lower()
-        if low.isascii() and low.isalpha():
-            i = bisect.bisect_left(self._initials, (low, -1))
-            while i < len(self._initials) and self._initials[i][0].startswith(low):
-                found.add(self._initials[i][1])
-                i += 1
-        return found
+        if initials:
+            lo = bisect.bisect_left(self._initial_keys, low)
+            hi = bisect.bisect_left(self._initial_keys, low + LAST, lo)
+            found.update(self._initial_pos[lo:hi])
+        return sorted(found)
 
-    def number_part(self, digits: str) -> set[int]:
-        """ID numbers or mobiles containing `digits` (upper case X), and the 报名序号
-        `digits` when it is one."""
-        with self._lock:
-            self._current()
-            return self._number_part(digits)
-
-    def _number_part(self, digits: str) -> set[int]:
-        found = self._lines_with(self._numbers, self._number_starts, digits)
+    def _number_positions(self, digits: str, wider: list[int] | None) -> list[int]:
+        if wider is not None:
+            numbers = self._numbers
+            found = {p for p in wider if digits in numbers[p]}
+        else:
+            found = self._lines_with(self._number_text, self._number_starts, digits)
         if len(digits) <= 6 and digits.isdigit() and int(digits) in self._serials:
             found.add(self._serials[int(digits)])
+        return sorted(found)
+
+    @staticmethod
+    def _lines_with(haystack: str, starts: list[int], needle: str) -> set[int]:
+        """The lines (positions) of `haystack` that contain `needle`."""
+        found: set[int] = set()
+        i = haystack.find(needle)
+        while i >= 0:
+            row = bisect.bisect_right(starts, i) - 1
+            found.add(row)
+            # on to the next line: one hit per applicant is enough
+            nxt = starts[row + 1] if row + 1 < len(starts) else len(haystack)
+            i = haystack.find(needle, nxt)
         return found
