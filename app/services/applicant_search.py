@@ -21,6 +21,7 @@ from app.services.records import (
     ApplicantRecord,
     ApplicantRow,
     HistoryEntry,
+    SearchHits,
     data_from_row,
     problems_from_json,
 )
@@ -171,6 +172,29 @@ class ApplicantSearch:
             stmt = stmt.limit(limit)
         with self.db.read() as s:
             return list(s.scalars(stmt))
+
+    def search_hits(
+        self,
+        query: str = "",
+        *,
+        point_id: int | None = None,
+        status: StatusSelector | None = None,
+        has_problems: bool | None = None,
+        limit: int | None = 1000,
+    ) -> SearchHits:
+        """`search_ids`, and how many match in all when that is known without counting:
+        an answer of the in-memory keys is whole (its length is the count), everyone is
+        counted in the copy, and fewer ids than `limit` are all there are. The list as
+        you type counts on a worker thread (`search_count`) only when `total` is None."""
+        if point_id is None and status is None and has_problems is None:
+            found = self.memory_ids(query)
+            if found is None and not self._normalized(query) and self._keys_here():
+                found = self._search_keys().everyone()  # None while the copy is being made
+            if found is not None:
+                return SearchHits(found[:limit] if limit is not None else found, len(found))
+        ids = self.search_ids(query, point_id=point_id, status=status,
+                              has_problems=has_problems, limit=limit)
+        return SearchHits(ids, len(ids) if limit is None or len(ids) < limit else None)
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[ApplicantRow]:
         """The list's rows of these applicants, in the order given (deleted ones left out)."""

@@ -86,6 +86,15 @@ class ApplicantRow:
 
 
 @dataclass(frozen=True)
+class SearchHits:
+    """The list's search: the ids (up to a limit) in 报名序号 order, and how many match
+    in all, or None when that is still to be counted."""
+
+    ids: list[int]
+    total: int | None
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     operator: str

@@ -50,3 +50,34 @@ def test_filters_limit_and_order(people: ApplicantService) -> None:
         r.id for r in people.search("李")]
     assert people.rows_by_ids([]) == []
     assert people.rows_by_ids([987654]) == [], "a deleted id is left out"
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("warm", [False, True])
+def test_hits_are_the_ids_and_a_true_count(people: ApplicantService, query: str,
+                                           warm: bool) -> None:
+    """search_hits: search_ids' ids, and a total that is either None (to be counted)
+    or the count — whether or not the in-memory keys are made yet."""
+    if warm:
+        people.warm_search_keys()
+    count = people.search_count(query)
+    for limit in (1, 2, 1000, None):
+        hits = people.search_hits(query, limit=limit)
+        assert hits.ids == people.search_ids(query, limit=limit), limit
+        assert hits.total in (None, count), limit
+        if limit is None or count < limit:
+            assert hits.total == count, "all the ids are there: they are the count"
+    rudong = next(p.id for p in people.campaign.points if p.name == "如东县")
+    hits = people.search_hits(query, point_id=rudong, limit=1)
+    assert hits.ids == people.search_ids(query, point_id=rudong, limit=1)
+    assert hits.total in (None, people.search_count(query, point_id=rudong))
+
+
+def test_hits_count_from_the_keys_on_sqlite(people: ApplicantService) -> None:
+    """Once the keys are made, a cut list's total comes with its ids (nothing to count
+    apart): everyone, and an "any part" match; PostgreSQL counts apart."""
+    people.warm_search_keys()
+    for query, total in (("", 4), ("张", 2), ("z", 2)):
+        hits = people.search_hits(query, limit=1)
+        assert len(hits.ids) == 1
+        assert hits.total == (total if people.db.is_sqlite else None), query

@@ -66,6 +66,7 @@ def test_sorting_by_another_column_reads_every_row(widget: ApplicantListWidget) 
 def test_the_limit_caps_what_scrolling_reads(qtbot: QtBot, widget: ApplicantListWidget,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(applicant_list, "ROW_LIMIT", 3)
+    monkeypatch.setattr(widget.service, "keys_in_memory", False)  # SQL: counted apart
     widget.refresh()
     assert widget.count_label.text() == "超过 3 人，显示前 3 条（正在统计总数…）"
     qtbot.waitUntil(lambda: widget.count_label.text() == "共 5 人，显示前 3 条")
@@ -76,6 +77,7 @@ def test_the_limit_caps_what_scrolling_reads(qtbot: QtBot, widget: ApplicantList
 def test_a_count_typed_over_is_not_shown(qtbot: QtBot, widget: ApplicantListWidget,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(applicant_list, "ROW_LIMIT", 1)
+    monkeypatch.setattr(widget.service, "keys_in_memory", False)  # SQL: counted apart
     widget.refresh()  # 5 match: counting
     widget.search_edit.setText("张")
     widget.refresh()  # 2 match (张三, 张三丰): counting again, the first count is stale
@@ -83,3 +85,23 @@ def test_a_count_typed_over_is_not_shown(qtbot: QtBot, widget: ApplicantListWidg
     widget.wait_background()
     qtbot.wait(50)
     assert widget.count_label.text() == "共 2 人，显示前 1 条"
+
+
+@pytest.mark.parametrize("query", ["", "z", "张"])
+def test_a_count_the_keys_know_is_shown_at_once(widget: ApplicantListWidget, query: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the search's keys in memory (SQLite) the total of a cut list is known with
+    its ids: the label says it at once, nothing is counted on a worker thread."""
+    if not widget.service.db.is_sqlite:
+        pytest.skip("the in-memory keys serve SQLite only")
+    widget.wait_background()  # the keys made
+    monkeypatch.setattr(applicant_list, "ROW_LIMIT", 1)
+    started: list[object] = []
+    monkeypatch.setattr(widget.service, "search_count",
+                        lambda *a, **k: started.append(a) or 0)
+    widget.search_edit.setText(query)
+    widget.refresh()
+    total = {"": 5, "z": 3, "张": 2}[query]
+    assert widget.count_label.text() == f"共 {total} 人，显示前 1 条"
+    widget.wait_background()
+    assert started == []

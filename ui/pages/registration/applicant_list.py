@@ -263,20 +263,20 @@ class ApplicantListWidget(QWidget):
         self._loaded = True
         query = self.search_edit.text()
         filters = self.filters()
-        # One pass over the narrow indexes gives the ids (and so the count, unless more
-        # than ROW_LIMIT match); the rows are read a page at a time, the first now, the
-        # next as the view is scrolled (fetchMore).
-        ids = self.service.search_ids(query, limit=ROW_LIMIT + 1, **filters)
-        self.limited = len(ids) > ROW_LIMIT
-        ids = ids[:ROW_LIMIT]
+        # One pass over the narrow indexes (or the in-memory keys) gives the ids, and the
+        # count unless more than ROW_LIMIT match in SQL; the rows are read a page at a
+        # time, the first now, the next as the view is scrolled (fetchMore).
+        hits = self.service.search_hits(query, limit=ROW_LIMIT + 1, **filters)
+        self.limited = len(hits.ids) > ROW_LIMIT
+        ids = hits.ids[:ROW_LIMIT]
         self._search_no += 1
-        if self.limited:
+        self._count_wanted = None
+        if hits.total is not None:
+            self.total = hits.total
+        else:  # more than ROW_LIMIT: counted on a worker thread, never on this one
             self.total = -1  # being counted
             self._count_wanted = (self._search_no, query, filters)
             self._start_count()
-        else:
-            self.total = len(ids)
-            self._count_wanted = None
         page = min(PAGE_ROWS, ROW_LIMIT)
         rows = self.service.rows_by_ids(ids[:page])
 
