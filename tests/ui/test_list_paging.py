@@ -105,3 +105,18 @@ def test_a_count_the_keys_know_is_shown_at_once(widget: ApplicantListWidget, que
     assert widget.count_label.text() == f"共 {total} 人，显示前 1 条"
     widget.wait_background()
     assert started == []
+
+
+def test_the_view_is_laid_out_with_the_new_rows_at_once(
+        widget: ApplicantListWidget, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search lays its rows out before the paint that follows (not on the view's zero
+    timer, which would repaint the viewport a second time): the scroll range is right
+    as soon as refresh returns, before any event is handled."""
+    monkeypatch.setattr(applicant_list, "PAGE_ROWS", 5)  # more than the room for rows
+    bar = widget.table.verticalScrollBar()
+    widget.search_edit.setText("zsf")  # one row: nothing to scroll
+    widget.refresh()
+    assert widget.model.rowCount() == 1 and bar.maximum() == 0
+    widget.search_edit.setText("")
+    widget.refresh()
+    assert widget.model.rowCount() == 5 and bar.maximum() > 0

@@ -287,6 +287,10 @@ class ApplicantListWidget(QWidget):
         self._quiet += 1
         try:
             self.model.set_rows(rows, fetch if len(ids) > page else None, len(ids))
+            # Lay the rows out now rather than on the view's zero timer: otherwise the
+            # paint that follows uses the old geometry (rows, scroll range) and the
+            # timer's layout repaints the whole viewport again, a second paint per key.
+            self.table.executeDelayedItemsLayout()
             if keep is not None:
                 self._select_row(self.model.row_of_id(keep))
         finally:
