@@ -123,6 +123,11 @@ class SearchKeys:
             pos += len(line) + 1
         return "\n".join(lines), starts
 
+    def busy(self) -> bool:
+        """True while a thread holds the copy: the worker thread making it (warm), or a
+        search of another thread."""
+        return self._lock.locked()
+
     def warm(self) -> None:
         """Make the copy now (on a worker thread: 100,000 applicants take about a second)."""
         with self._lock:
