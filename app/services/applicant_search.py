@@ -243,10 +243,8 @@ class ApplicantSearch:
     def memory_ids(self, query: str) -> list[int] | None:
         """The ids the search text matches in the in-memory keys (the same rules as
         `_matching_ids`), in 报名序号 order; None where SQL's indexes answer at once (a
-        报名序号 being typed, a whole ID number, nothing typed), on PostgreSQL, and while
-        another thread holds the keys (making them takes about a second at 100,000:
-        SQL answers meanwhile rather than the list waiting for them)."""
-        if not self._keys_here() or self._search_keys().busy():
+        报名序号 being typed, a whole ID number, nothing typed) and on PostgreSQL."""
+        if not self._keys_here():
             return None
         q = self._normalized(query)
         if len(q) > MAX_QUERY_CHARS:

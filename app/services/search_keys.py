@@ -127,11 +127,6 @@ class SearchKeys:
         starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
         return "\n".join(lines), starts[:-1]
 
-    def busy(self) -> bool:
-        """True while a thread holds the copy: the worker thread making it (warm), or a
-        search of another thread."""
-        return self._lock.locked()
-
     def warm(self) -> None:
         """Make the copy now (on a worker thread: 100,000 applicants take about a second)."""
         with self._lock:

@@ -4,7 +4,6 @@ PostgreSQL keeps to SQL."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -110,35 +109,6 @@ def test_keys_match_as_sqlite_like(sqlite_db: Any) -> None:
     assert keys.name_part("ANNA") == keys.name_part("anna") != []  # ASCII folded
     keys.warm()
     assert keys.number_part("19900102") == keys.name_part("Anna李")
-
-
-def test_the_search_does_not_wait_while_the_keys_are_made(
-        sqlite_db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """While a worker thread makes the keys (about a second at 100,000), the list's
-    search is answered by SQL instead of waiting for them; then by the keys."""
-    db = sqlite_db
-    a = person(db, "张晓明", id_number=id_number("320623", date(1988, 5, 17), 31))
-    mem = ApplicantService(db, "x")
-    entered, gate = threading.Event(), threading.Event()
-    original = SearchKeys.refresh
-
-    def slow_refresh(self: SearchKeys) -> None:
-        entered.set()
-        gate.wait(2)
-        original(self)
-
-    monkeypatch.setattr(SearchKeys, "refresh", slow_refresh)
-    worker = threading.Thread(target=mem.warm_search_keys)
-    worker.start()
-    try:
-        assert entered.wait(2)
-        assert mem.memory_ids("晓明") is None, "not waiting for the keys"
-        assert mem.search_ids("晓明") == [a]  # SQL's answer
-        assert not gate.is_set()
-    finally:
-        gate.set()
-        worker.join()
-    assert mem.memory_ids("晓明") == [a]
 
 
 def test_memory_with_filters_and_counts_agree(db: Any) -> None:
