@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from app.domain.applicant import ApplicantData
 from app.domain.flow import StatusSelector, selected_statuses
 from app.domain.idcard import normalize_id_number
 from app.services.campaign import CampaignInfo, campaign_info
@@ -22,6 +21,7 @@ from app.services.records import (
     ApplicantRow,
     HistoryEntry,
     SearchHits,
+    data_from_mapping,
     data_from_row,
     problems_from_json,
 )
@@ -31,6 +31,9 @@ from db.models import Applicant, ApplicantPhoto, History, NameKey, RegistrationP
 
 MAX_QUERY_CHARS = 100
 """Search text longer than any name, ID number or mobile is refused, not sent to LIKE."""
+WHOLE_CLASS_FROM = 2000
+"""records(id_numbers=...) of at least this many numbers, half the class or more, reads
+the class in one pass instead of in batches of IN (...)."""
 MEMORY_MAX_HITS = 3000
 """An "any part" match found in the in-memory keys is handed to SQL as a list of ids up to
 this many; a broader one is left to SQL's own indexes."""
@@ -391,25 +394,31 @@ class ApplicantSearch:
             RegistrationPoint.name.label("point_name"), has_photo,
         ).outerjoin(RegistrationPoint, RegistrationPoint.id == A.point_id)
         stmt = self._filtered(stmt, query, point_id, status, has_problems)
-        if id_numbers is None:
-            stmts = [stmt.order_by(A.serial_no)]
-        else:
-            # No ORDER BY here: with it SQLite walks the class in 报名序号 order (the
-            # serial's index) and tests each row against the IN list — every batch a
-            # scan of the class — instead of looking the numbers up in their index.
-            wanted = sorted({n for n in id_numbers if n})
-            stmts = [stmt.where(A.id_number.in_(wanted[i:i + 500]))
-                     for i in range(0, len(wanted), 500)]
-        out: list[ApplicantRecord] = []
+        keep: set[str] | None = None
         with self.db.read() as s:
+            if id_numbers is None:
+                stmts = [stmt.order_by(A.serial_no)]
+            else:
+                wanted = sorted({n for n in id_numbers if n})
+                if len(wanted) >= WHOLE_CLASS_FROM and 2 * len(wanted) >= (s.scalar(
+                        select(func.count()).select_from(A)
+                        .where(A.campaign_id == self.campaign_id)) or 0):
+                    # Most of the class (a county re-sending its sheet): one pass over the
+                    # class, kept in Python, costs less than looking up each number.
+                    stmts, keep = [stmt], set(wanted)
+                else:
+                    # No ORDER BY here: with it SQLite walks the class in 报名序号 order
+                    # (the serial's index) and tests each row against the IN list — every
+                    # batch a scan of the class — instead of using the number's index.
+                    stmts = [stmt.where(A.id_number.in_(wanted[i:i + 500]))
+                             for i in range(0, len(wanted), 500)]
+            out: list[ApplicantRecord] = []
             # Plain columns: the Core result, without the ORM's per-row loading machinery.
             for r in (row for st in stmts for row in s.connection().execute(st)):
                 m = r._mapping
-                data = ApplicantData(**{f: m[f] for f in plain})
-                data.id_number = m["id_number"] or ""
-                data.serial_no = m["serial_no"]
-                data.registration_point = m["point_name"] or ""
-                data.extra = json.loads(m["extra_json"]) if m["extra_json"] else {}
+                if keep is not None and m["id_number"] not in keep:
+                    continue
+                data = data_from_mapping(m, plain)
                 out.append(ApplicantRecord(
                     id=m["id"], version=m["version"], serial_no=m["serial_no"],
                     campaign_id=m["campaign_id"], point_id=m["point_id"], status=m["status"],

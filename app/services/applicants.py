@@ -73,12 +73,13 @@ def normalized(data: ApplicantData, today: date) -> ApplicantData:
         registration_point=data.registration_point.strip(),
         extra=dict(data.extra),
     )
-    info, _ = check_id_number(d.id_number, today) if d.id_number else (None, [])
-    if info is not None:
-        if d.gender is None:
-            d.gender = info.gender
-        if d.birth_ym is None:
-            d.birth_ym = YearMonth.of(info.birth_date)
+    if d.id_number and (d.gender is None or d.birth_ym is None):
+        info, _ = check_id_number(d.id_number, today)
+        if info is not None:
+            if d.gender is None:
+                d.gender = info.gender
+            if d.birth_ym is None:
+                d.birth_ym = YearMonth.of(info.birth_date)
     return d
 
 

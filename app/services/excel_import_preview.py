@@ -7,10 +7,12 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from app.domain.applicant import FIELD_LABELS, ApplicantData
 from app.domain.codes import CodeEnum
+from app.domain.idcard import normalize_id_number
 from app.domain.problems import Problem
 from app.domain.validation import validate_applicant
 from app.services.applicants import ApplicantService, normalized
@@ -179,6 +181,41 @@ def _lost_zero_hint(id_number: str) -> str | None:
     return None
 
 
+def _known(svc: ApplicantService, rows: Sequence[ConvertedRow], today: date, steps: Steps
+           ) -> tuple[dict[str, ApplicantRecord], set[int]]:
+    """Normalise the converted rows (in place) and read the people already registered
+    under their ID numbers: ID number → record, and the indexes of the rows left as they
+    were read because they hold what is stored.
+
+    A county re-sending its corrected sheet makes most rows known and unchanged, so the
+    people are first read with only the fields the sheet has (decoding every column of
+    10,000 records costs more than reading the file), and a row that already holds
+    exactly what is stored is not normalised: stored values are normalised ones, and
+    normalising is idempotent, so it would not change them. Only the people whose row
+    differs are read again in full (the preview merges the row into the whole record).
+    """
+    keys = [normalize_id_number(r.data.id_number) for r in rows]
+    fields: set[str] = set().union(*(r.provided for r in rows))
+    wanted = [k for k in keys if k]
+    light = {rec.data.id_number: rec
+             for rec in svc.records(id_numbers=wanted, fields=fields)} if wanted else {}
+    differ: list[str] = []
+    as_stored: set[int] = set()
+    for i, (r, k) in enumerate(zip(rows, keys, strict=True)):
+        steps.step()
+        rec = light.get(k) if k else None
+        if rec is not None and _same_as_stored(rec, r):
+            as_stored.add(i)  # nothing to normalise, nothing to read in full
+            continue
+        r.data = normalized(r.data, today)
+        rec = light.get(r.data.id_number) if r.data.id_number else None
+        if rec is not None and not _same_as_stored(rec, r):
+            differ.append(r.data.id_number)
+    if differ:
+        light.update((rec.data.id_number, rec) for rec in svc.records(id_numbers=differ))
+    return light, as_stored
+
+
 @in_bulk
 def preview_import(
     svc: ApplicantService,
@@ -203,7 +240,7 @@ def preview_import(
     if file.point and fallback is None:
         fallback = file.point  # validation names it as not on the list
     total = file.row_count
-    steps = Steps(total * 2, progress, cancel, every=500)
+    steps = Steps(total * 3, progress, cancel, every=500)
     steps.start()
 
     converted: list[tuple[SheetData, int, tuple[object, ...], ConvertedRow]] = []
@@ -227,13 +264,10 @@ def preview_import(
             elif sheet_point:
                 r.data.registration_point = sheet_point
                 r.provided.add("registration_point")
-            r.data = normalized(r.data, today)
             converted.append((sheet, row_no, cells, r))
             steps.step()
 
-    ids = [r.data.id_number for *_, r in converted if r.data.id_number]
-    existing: dict[str, ApplicantRecord] = {
-        rec.data.id_number: rec for rec in svc.records(id_numbers=ids)} if ids else {}
+    existing, as_stored = _known(svc, [c[3] for c in converted], today, steps)
 
     rows: list[PreviewRow] = []
     first_by_id: dict[str, PreviewRow] = {}
@@ -249,6 +283,10 @@ def preview_import(
             continue
         earlier = first_by_id.get(d.id_number) if d.id_number else None
         if earlier is not None:
+            for k in (earlier.key, key):  # compared as normalised, like any other rows
+                if k in as_stored:
+                    as_stored.discard(k)
+                    converted[k][3].data = normalized(converted[k][3].data, today)
             same = earlier.data is not None and same_import(converted[earlier.key][3], r)
             pr.duplicate_of = earlier.row
             if same:
@@ -277,10 +315,11 @@ def preview_import(
             continue
         pr.existing_id, pr.existing_version = rec.id, rec.version
         pr.existing_serial = rec.serial_no
-        if _same_as_stored(rec, r):
+        if key in as_stored or _same_as_stored(rec, r):
             # Nothing to write (a county re-sending its sheet): the stored record was
             # normalised and validated when saved, so its stored problems stand for it —
-            # no second normalising and validating of 10,000 unchanged people.
+            # no second normalising and validating of 10,000 unchanged people. Its data
+            # holds the record's fields that the sheet has (_known read only those).
             pr.data = rec.data
             errors, warnings = _reasons(rec.problems, r.provided | r.bad, r.bad)
             pr.reasons.extend(errors)

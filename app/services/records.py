@@ -4,7 +4,7 @@ becomes the form's data, and how problems and time stamps are written."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -121,4 +121,16 @@ def data_from_row(row: Applicant) -> ApplicantData:
     data.serial_no = row.serial_no
     data.registration_point = row.point.name if row.point is not None else ""
     data.extra = json.loads(row.extra_json) if row.extra_json else {}
+    return data
+
+
+def data_from_mapping(m: Mapping[Any, Any], plain: Iterable[str] = PLAIN_FIELDS
+                      ) -> ApplicantData:
+    """The form's data from a plain row of columns (Core, not ORM): the `plain` fields,
+    id_number, serial_no, extra_json and the point's name as "point_name"."""
+    data = ApplicantData(**{f: m[f] for f in plain})
+    data.id_number = m["id_number"] or ""
+    data.serial_no = m["serial_no"]
+    data.registration_point = m["point_name"] or ""
+    data.extra = json.loads(m["extra_json"]) if m["extra_json"] else {}
     return data
