@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.applicant import ApplicantData
@@ -32,16 +32,21 @@ from app.services.records import (
     ApplicantRecord,
     ApplicantRow,
     HistoryEntry,
+    data_from_mapping,
     data_from_row,
     problems_to_json,
     to_json_value,
     utcnow,
 )
 from db.engine import Database
-from db.models import Applicant, Campaign, History, NameKey
+from db.models import Applicant, Campaign, History, NameKey, RegistrationPoint
 
 # The names the window's pages import from here: the service and the values it returns.
 __all__ = ["ApplicantRecord", "ApplicantRow", "ApplicantService", "HistoryEntry", "normalized"]
+
+
+HISTORY_FIELDS = tuple(f for f in ApplicantData.field_names() if f != "serial_no")
+"""The fields an update's history compares (serial_no is given once, never changed)."""
 
 
 def _creation(d: ApplicantData) -> dict[str, list[Any]]:
@@ -109,11 +114,16 @@ class ApplicantService(ApplicantSearch):
         d = normalized(data, self.today())
         return self._validate(d)
 
-    def _validate(self, d: ApplicantData) -> list[Problem]:
+    def _validate(self, d: ApplicantData, names: set[str] | None = None) -> list[Problem]:
+        return validate_applicant(d, self.today(),
+                                  points=self._point_names() if names is None else names)
+
+    def _point_names(self) -> set[str]:
+        """The points' names and aliases, as validation knows them."""
         names = set(self.point_names())
         for p in self.campaign.points:
             names.update(p.aliases)
-        return validate_applicant(d, self.today(), points=names)
+        return names
 
     def _point_id(self, name: str) -> int | None:
         p = self.campaign.point_by_name(name) if name else None
@@ -157,20 +167,29 @@ class ApplicantService(ApplicantSearch):
         if hit is not None:
             raise DuplicateIdError(hit.id, hit.serial_no, hit.name, id_number)
 
+    def _columns(self, d: ApplicantData, problems: list[Problem],
+                 initials: str | None = None) -> dict[str, Any]:
+        """The applicant row's columns that normalised `d` and its problems give
+        (`initials`: the name's keys when already known)."""
+        values = {f: getattr(d, f) for f in PLAIN_FIELDS}
+        errors = sum(1 for p in problems if p.is_error)
+        values.update(
+            sits_exam=d.enrolment_type.sits_exam,  # kept in step for older programs
+            id_number=d.id_number or None,
+            point_id=self._point_id(d.registration_point),
+            extra_json=json.dumps(d.extra, ensure_ascii=False) if d.extra else "",
+            error_count=errors, warning_count=len(problems) - errors,
+            problems_json=problems_to_json(problems),
+            name_initials=(initials if initials is not None
+                           else " ".join(name_initials(d.name)) if d.name else ""),
+        )
+        return values
+
     def _apply(self, row: Applicant, d: ApplicantData, problems: list[Problem]) -> None:
-        for f in PLAIN_FIELDS:
-            v = getattr(d, f)
+        for f, v in self._columns(d, problems).items():
             # only what differs: an attribute event per field costs 10,000 updates seconds
             if f not in row.__dict__ or row.__dict__[f] != v:
                 setattr(row, f, v)
-        row.sits_exam = d.enrolment_type.sits_exam  # kept in step for older programs
-        row.id_number = d.id_number or None
-        row.point_id = self._point_id(d.registration_point)
-        row.extra_json = json.dumps(d.extra, ensure_ascii=False) if d.extra else ""
-        row.error_count = sum(1 for p in problems if p.is_error)
-        row.warning_count = len(problems) - row.error_count
-        row.problems_json = problems_to_json(problems)
-        row.name_initials = " ".join(name_initials(d.name)) if d.name else ""
 
     def _set_name_keys(self, s: Session, applicant_id: int, initials: str) -> None:
         s.execute(delete(NameKey).where(NameKey.applicant_id == applicant_id))
@@ -334,13 +353,14 @@ class ApplicantService(ApplicantSearch):
                 raise DuplicateIdError(hit.id, hit.serial_no, hit.name, hit.id_number)
         first = self._next_serial(s, len(datas))
         rows = []
+        names = self._point_names()
         for i, d in enumerate(datas):
             row = Applicant(
                 campaign_id=self.campaign_id, serial_no=first + i, version=1,
                 status=ApplicantStatus.REGISTERED, created_at=now,
                 created_by=self.operator, updated_at=now, updated_by=self.operator,
             )
-            self._apply(row, d, self._validate(d))
+            self._apply(row, d, self._validate(d, names))
             rows.append(row)
         s.add_all(rows)
         s.flush()
@@ -392,23 +412,8 @@ class ApplicantService(ApplicantSearch):
                                                  "两次：同一个人只能报名一次，请去掉重复的一行。")
                             seen.add(d.id_number)
                     created = self._insert_rows(s, new, note, True, now)
-                changed: list[int] = []
-                # Read the rows to change (with their point) in batches of ≤ 500 and hold
-                # them, so that each update finds its row in the session instead of asking
-                # for it alone; no autoflush, so the UPDATEs and history go out together.
-                wanted = sorted({applicant_id for applicant_id, _, _ in updates})
-                held = [row for i in range(0, len(wanted), 500)
-                        for row in s.scalars(select(Applicant)
-                                             .options(joinedload(Applicant.point))
-                                             .where(Applicant.id.in_(wanted[i:i + 500])))]
-                with s.no_autoflush:
-                    for applicant_id, expected_version, data in updates:
-                        d = normalized(data, self.today())
-                        if self._apply_update(s, applicant_id, expected_version, d, note,
-                                              now):
-                            changed.append(applicant_id)
-                del held
-                s.flush()  # each UPDATE carries "AND version = expected"
+                changed = self._update_rows(s, updates, note, now) if updates else []
+                s.flush()
                 return created, changed
         except StaleDataError:
             raise ConflictError(None) from None
@@ -418,3 +423,108 @@ class ApplicantService(ApplicantSearch):
                 for d in new:
                     self._duplicate(s, d.id_number)
             raise
+
+    def _update_rows(self, s: Session, updates: Sequence[tuple[int, int, ApplicantData]],
+                     note: str, now: datetime) -> list[int]:
+        """Apply `updates` (id, expected_version, data) in the caller's transaction with a
+        few statements however many there are (an import of 10,000 corrected mobiles):
+        the rows read in batches of ≤ 500 and locked (FOR UPDATE; SQLite's write
+        transaction holds the whole file), compared in Python, then one executemany
+        UPDATE per set of changed columns — each still "AND version = expected" — and one
+        INSERT of the history rows. The same rules as `update`: the class lock (checked
+        here: bulk statements do not pass the flush's guard), the version, an ID number
+        no one else in the class has, validation, name keys, history per changed person.
+        Returns the ids changed; raises ConflictError / DuplicateIdError / InputError."""
+        check_writable(s, self.campaign_id)
+        A = Applicant
+        cols = (A.id, A.campaign_id, A.version, A.serial_no, A.updated_by, A.updated_at,
+                *(getattr(A, f) for f in PLAIN_FIELDS), A.sits_exam, A.point_id,
+                A.extra_json, A.error_count, A.warning_count, A.problems_json,
+                A.name_initials, RegistrationPoint.name.label("point_name"))
+        wanted = sorted({applicant_id for applicant_id, _, _ in updates})
+        current: dict[int, Any] = {}
+        for i in range(0, len(wanted), 500):
+            stmt = (select(*cols).outerjoin(RegistrationPoint, RegistrationPoint.id == A.point_id)
+                    .where(A.id.in_(wanted[i:i + 500])).with_for_update(of=A))
+            current.update((r.id, r._mapping) for r in s.execute(stmt))
+        names, today = self._point_names(), self.today()
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        history: list[dict[str, Any]] = []
+        renamed: list[tuple[int, str]] = []
+        claimed: dict[str, int] = {}  # a new ID number → who takes it
+        for applicant_id, expected_version, data in updates:
+            m = current.get(applicant_id)
+            if m is None or m["campaign_id"] != self.campaign_id:
+                raise ConflictError(None)
+            if m["version"] != expected_version:
+                row = s.get(Applicant, applicant_id)
+                assert row is not None
+                raise ConflictError(self.record_from_row(s, row), m["updated_by"],
+                                    m["updated_at"])
+            before = data_from_mapping(m)
+            d = normalized(data, today)
+            changes = {
+                f: [to_json_value(getattr(before, f)), to_json_value(getattr(d, f))]
+                for f in HISTORY_FIELDS if getattr(before, f) != getattr(d, f)
+            }
+            if before.extra != d.extra:
+                changes["extra"] = [before.extra, d.extra]
+            if not changes:
+                continue
+            if ("id_number" in changes and d.id_number
+                    and claimed.setdefault(d.id_number, applicant_id) != applicant_id):
+                raise InputError(f"身份证号 {d.id_number} 在要保存的名单中出现了两次："
+                                 "同一个人只能报名一次，请去掉重复的一行。")
+            # The same name keeps its keys (pinyin of 10,000 names is a quarter second).
+            initials = m["name_initials"] if d.name == before.name else None
+            values = {k: v for k, v in self._columns(d, self._validate(d, names),
+                                                      initials).items() if m[k] != v}
+            if "name_initials" in values:
+                renamed.append((applicant_id, values["name_initials"]))
+            values.update(updated_at=now, updated_by=self.operator)
+            groups.setdefault(tuple(sorted(values)), []).append(
+                {**{f"v_{k}": v for k, v in values.items()},
+                 "b_id": applicant_id, "b_version": expected_version})
+            history.append({
+                "campaign_id": self.campaign_id, "applicant_id": applicant_id,
+                "entity": "applicant", "action": "update",
+                "changes_json": json.dumps(changes, ensure_ascii=False), "note": note,
+                "operator": self.operator, "at": now,
+            })
+        self._refuse_claimed(s, claimed)
+        table = cast(Table, Applicant.__table__)
+        for columns, params in groups.items():
+            change = (update(table)
+                      .where(table.c.id == bindparam("b_id"),
+                             table.c.version == bindparam("b_version"))
+                      .values({**{k: bindparam(f"v_{k}") for k in columns},
+                               "version": bindparam("b_version") + 1}))
+            result = cast(CursorResult[Any], s.connection().execute(change, params))
+            if s.get_bind().dialect.supports_sane_multi_rowcount and \
+                    result.rowcount != len(params):
+                raise ConflictError(None)  # changed meanwhile despite the lock: refuse all
+        if renamed:
+            ids = [applicant_id for applicant_id, _ in renamed]
+            for i in range(0, len(ids), 500):
+                s.execute(delete(NameKey).where(NameKey.applicant_id.in_(ids[i:i + 500])))
+            name_keys = [{"applicant_id": applicant_id, "key": k}
+                         for applicant_id, initials in renamed
+                         for k in dict.fromkeys(initials.split())]
+            if name_keys:
+                s.execute(insert(NameKey), name_keys)
+        if history:
+            s.execute(insert(History), history)
+        return [h["applicant_id"] for h in history]
+
+    def _refuse_claimed(self, s: Session, claimed: dict[str, int]) -> None:
+        """DuplicateIdError when another record of the class holds one of the ID numbers
+        the updates give (who takes it: `claimed`)."""
+        numbers = sorted(claimed)
+        for i in range(0, len(numbers), 500):
+            for hit in s.execute(
+                    select(Applicant.id, Applicant.serial_no, Applicant.name,
+                           Applicant.id_number)
+                    .where(Applicant.campaign_id == self.campaign_id,
+                           Applicant.id_number.in_(numbers[i:i + 500]))):
+                if hit.id_number is not None and claimed[hit.id_number] != hit.id:
+                    raise DuplicateIdError(hit.id, hit.serial_no, hit.name, hit.id_number)

@@ -5,17 +5,24 @@ lock, history per changed person, name keys, unique ID numbers, validation)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import event, func, select
 
 from app.domain.applicant import ApplicantData
 from app.services.applicants import ApplicantService
+from app.services.class_lock import ClassLockedError
+from app.services.classes import ClassService
+from app.services.errors import ConflictError, DuplicateIdError, InputError
+from app.services.excel_import import ImportFailed, apply_import
 from app.services.excel_import_preview import RowKind, preview_import
 from app.services.excel_import_sheet import read_workbook
-from db.models import History
+from db.models import Applicant, History, NameKey
 from tests.support.people import applicant
 from tests.support.workbooks import CREDIT, county_sheet, person
 
@@ -123,3 +130,115 @@ def test_records_by_id_numbers_read_the_same_people_either_way(svc, monkeypatch)
     assert len(queries) == 2 and "IN (" not in queries[-1].upper()  # a count, the class
     # Too few of the class: by their index, whatever the threshold.
     assert svc.records(id_numbers=wanted[:2]) == by_index[:2]
+
+
+def corrected(svc: ApplicantService, datas: list[ApplicantData], tmp_path, *,
+              name: str = "corrected.xlsx"):
+    path = county_sheet(tmp_path / name, [
+        sheet_row(i, d, mobile=f"137{i:08d}") for i, d in enumerate(datas, start=1)])
+    preview = preview_import(svc, read_workbook(path))
+    assert len(preview.existing) == len(datas), preview.counts()
+    return preview
+
+
+def test_many_updates_are_written_with_a_few_statements_and_full_history(svc, tmp_path):
+    datas = people(svc, 1000)
+    before = {r.id: r for r in svc.records()}
+    histories = history_count(svc)
+    preview = corrected(svc, datas, tmp_path)
+    with statements(svc) as seen:
+        result = apply_import(svc, preview, default="update", note="县区更正手机")
+    assert len(result.updated) == 1000
+    assert len(seen) <= 15, seen  # no statement per person
+    after = {r.id: r for r in svc.records()}
+    assert history_count(svc) == histories + 1000
+    for i, (aid, rec) in enumerate(sorted(after.items()), start=1):
+        old = before[aid]
+        assert rec.data.mobile == f"137{i:08d}"
+        assert rec.version == old.version + 1
+        assert rec.updated_by == "张晓桐"
+        assert replace(rec.data, mobile=old.data.mobile) == old.data  # nothing else
+    last = svc.history(next(iter(after)))[-1]
+    assert (last.action, last.operator, last.note) == ("update", "张晓桐", "县区更正手机")
+    assert last.changes == {"mobile": [datas[0].mobile, "13700000001"]}
+
+
+def test_a_record_changed_after_the_preview_stops_the_whole_apply(svc, tmp_path):
+    datas = people(svc, 5)
+    preview = corrected(svc, datas, tmp_path)
+    other = ApplicantService(svc.db, "另一台电脑")
+    third = svc.find_by_id_number(datas[2].id_number)
+    other.update(third.id, replace(third.data, school="扬州大学"), third.version)
+    histories = history_count(svc)
+    with pytest.raises(ImportFailed, match="没有写入任何内容"):
+        apply_import(svc, preview, default="update")
+    assert history_count(svc) == histories
+    assert {r.data.mobile for r in svc.records()} == {d.mobile for d in datas}
+
+
+def test_a_record_deleted_after_the_preview_stops_the_whole_apply(svc, tmp_path):
+    datas = people(svc, 3)
+    preview = corrected(svc, datas, tmp_path)
+    gone = svc.find_by_id_number(datas[0].id_number)
+    svc.delete(gone.id, gone.version, "重复报名")
+    with pytest.raises(ImportFailed):
+        apply_import(svc, preview, default="update")
+    assert {r.data.mobile for r in svc.records()} == {d.mobile for d in datas[1:]}
+
+
+def test_a_locked_class_refuses_the_bulk_update(svc, db, tmp_path):
+    datas = people(svc, 3)
+    preview = corrected(svc, datas, tmp_path)
+    histories = history_count(svc)
+    ClassService(db, "陆薇").lock(svc.campaign_id, "已结束")
+    with pytest.raises(ImportFailed, match="往年班次"):
+        apply_import(svc, preview, default="update")
+    with pytest.raises(ClassLockedError):
+        rec = svc.find_by_id_number(datas[0].id_number)
+        svc.save_batch([], [(rec.id, rec.version, replace(rec.data, mobile="13600000000"))])
+    assert history_count(svc) == histories + 1  # the lock's own line only
+    assert {r.data.mobile for r in svc.records()} == {d.mobile for d in datas}
+
+
+def update_of(svc: ApplicantService, who: str, **changes: object
+              ) -> tuple[int, int, ApplicantData]:
+    rec = svc.find_by_id_number(who)
+    assert rec is not None
+    return rec.id, rec.version, replace(rec.data, **changes)
+
+
+def test_bulk_updates_keep_id_numbers_unique_in_the_class(svc):
+    datas = people(svc, 3)
+    taken = update_of(svc, datas[0].id_number, id_number=datas[1].id_number)
+    with pytest.raises(DuplicateIdError):
+        svc.save_batch([], [taken])
+    new_number = number(999)
+    twice = [update_of(svc, d.id_number, id_number=new_number) for d in datas[:2]]
+    with pytest.raises(InputError, match="出现了两次"):
+        svc.save_batch([], twice)
+    assert svc.find_by_id_number(new_number) is None
+    moved = update_of(svc, datas[2].id_number, id_number=new_number)
+    assert svc.save_batch([], [moved]) == ([], [moved[0]])
+    assert svc.get(moved[0]).data.id_number == new_number
+
+
+def test_bulk_updates_validate_rename_and_leave_the_unchanged_alone(svc, db):
+    datas = people(svc, 3)
+    renamed = update_of(svc, datas[0].id_number, name="欧阳明")
+    bad = update_of(svc, datas[1].id_number, mobile="1234")
+    same = update_of(svc, datas[2].id_number)
+    histories = history_count(svc)
+    assert svc.save_batch([], [renamed, bad, same]) == ([], [renamed[0], bad[0]])
+    assert history_count(svc) == histories + 2
+    assert svc.get(same[0]).version == same[1]
+    wrong = svc.get(bad[0])
+    assert wrong.error_count == 1 and any(p.field == "mobile" for p in wrong.problems)
+    with db.read() as s:
+        row = s.get(Applicant, bad[0])
+        assert (row.error_count, json.loads(row.problems_json)[0][0]) == (1, "mobile")
+        keys = set(s.scalars(select(NameKey.key).where(NameKey.applicant_id == renamed[0])))
+    assert keys == {"oym"}
+    assert svc.search("oym")[0].id == renamed[0]
+    assert svc.search("欧阳")[0].id == renamed[0]  # the search keys follow the history
+    with pytest.raises(ConflictError):  # the version read is the version written
+        svc.save_batch([], [(bad[0], bad[1], replace(bad[2], mobile="13900000000"))])
