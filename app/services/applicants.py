@@ -31,6 +31,7 @@ from app.services.records import (
     PLAIN_FIELDS,
     ApplicantRecord,
     ApplicantRow,
+    Checked,
     HistoryEntry,
     data_from_mapping,
     data_from_row,
@@ -389,6 +390,7 @@ class ApplicantService(ApplicantSearch):
         creates: Sequence[ApplicantData],
         updates: Sequence[tuple[int, int, ApplicantData]],
         note: str = "",
+        checked: Checked | None = None,
     ) -> tuple[list[int], list[int]]:
         """Register `creates` and apply `updates` (id, expected_version, data) in ONE
         transaction: all are saved, or none. A record another desk changed or deleted
@@ -396,7 +398,8 @@ class ApplicantService(ApplicantSearch):
         in `creates`) DuplicateIdError; either way nothing is written.
 
         Returns the ids created and the ids actually changed (an update that changes
-        nothing writes nothing, not even history).
+        nothing writes nothing, not even history). `checked`: what validation found in
+        the updates' data (an import's preview), taken when still true of it.
         """
         now = utcnow()
         new = [normalized(d, self.today()) for d in creates]
@@ -412,7 +415,7 @@ class ApplicantService(ApplicantSearch):
                                                  "两次：同一个人只能报名一次，请去掉重复的一行。")
                             seen.add(d.id_number)
                     created = self._insert_rows(s, new, note, True, now)
-                changed = self._update_rows(s, updates, note, now) if updates else []
+                changed = self._update_rows(s, updates, note, now, checked) if updates else []
                 s.flush()
                 return created, changed
         except StaleDataError:
@@ -425,7 +428,7 @@ class ApplicantService(ApplicantSearch):
             raise
 
     def _update_rows(self, s: Session, updates: Sequence[tuple[int, int, ApplicantData]],
-                     note: str, now: datetime) -> list[int]:
+                     note: str, now: datetime, checked: Checked | None = None) -> list[int]:
         """Apply `updates` (id, expected_version, data) in the caller's transaction with a
         few statements however many there are (an import of 10,000 corrected mobiles):
         the rows read in batches of ≤ 500 and locked (FOR UPDATE; SQLite's write
@@ -477,8 +480,11 @@ class ApplicantService(ApplicantSearch):
                                  "同一个人只能报名一次，请去掉重复的一行。")
             # The same name keeps its keys (pinyin of 10,000 names is a quarter second).
             initials = m["name_initials"] if d.name == before.name else None
-            values = {k: v for k, v in self._columns(d, self._validate(d, names),
-                                                      initials).items() if m[k] != v}
+            problems = checked.problems(applicant_id, d, today, names) if checked else None
+            if problems is None:
+                problems = self._validate(d, names)
+            values = {k: v for k, v in self._columns(d, problems, initials).items()
+                      if m[k] != v}
             if "name_initials" in values:
                 renamed.append((applicant_id, values["name_initials"]))
             values.update(updated_at=now, updated_by=self.operator)

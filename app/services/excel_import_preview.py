@@ -67,6 +67,7 @@ class PreviewRow:
     reasons: list[str] = field(default_factory=list)
     warning_problems: list[Problem] = field(default_factory=list)
     duplicate_of: int | None = None  # the row number it repeats
+    problems: tuple[Problem, ...] = ()  # all validation found in `data` (new, existing)
 
     @property
     def where(self) -> str:
@@ -84,6 +85,8 @@ class ImportPreview:
     file: ImportFile
     rows: list[PreviewRow]
     notes: list[str]
+    checked_on: date | None = None  # the day the rows were validated
+    points: frozenset[str] = frozenset()  # the points' names validation knew
 
     def of_kind(self, kind: RowKind) -> list[PreviewRow]:
         return [r for r in self.rows if r.kind is kind]
@@ -304,6 +307,7 @@ def preview_import(
         rec = existing.get(d.id_number)
         if rec is None:
             problems = validate_applicant(d, today, points=names)
+            pr.problems = tuple(problems)
             errors, warnings = _reasons(problems, None, r.bad)
             hint = _lost_zero_hint(d.id_number)
             if hint and any(e.startswith(FIELD_LABELS["id_number"]) for e in errors):
@@ -333,6 +337,7 @@ def preview_import(
         merged = normalized(merged, today)
         pr.data = merged
         problems = validate_applicant(merged, today, points=names)
+        pr.problems = tuple(problems)
         errors, warnings = _reasons(problems, r.provided | r.bad, r.bad)
         pr.reasons.extend(errors)
         pr.warning_problems = warnings
@@ -351,5 +356,6 @@ def preview_import(
         else:
             pr.kind = RowKind.EXISTING if pr.changes else RowKind.UNCHANGED
     steps.finish()
-    return ImportPreview(file=file, rows=rows, notes=notes)
+    return ImportPreview(file=file, rows=rows, notes=notes, checked_on=today,
+                         points=frozenset(names))
 

@@ -95,6 +95,26 @@ class SearchHits:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """What validation found in data about to be saved (an import's preview): the day it
+    ran, the points' names it knew, and per applicant id the data and its problems. A
+    save of the same data on the same day with the same points takes those problems
+    instead of finding them again — validation is a function of exactly these."""
+
+    day: date
+    points: frozenset[str]
+    found: Mapping[int, tuple[ApplicantData, tuple[Problem, ...]]]
+
+    def problems(self, applicant_id: int, data: ApplicantData, day: date,
+                 points: set[str]) -> list[Problem] | None:
+        """The problems of `data`, when it is what was checked on `day` with `points`."""
+        if day != self.day or points != self.points:
+            return None
+        known = self.found.get(applicant_id)
+        return list(known[1]) if known is not None and known[0] == data else None
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     operator: str

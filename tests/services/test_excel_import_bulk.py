@@ -242,3 +242,36 @@ def test_bulk_updates_validate_rename_and_leave_the_unchanged_alone(svc, db):
     assert svc.search("欧阳")[0].id == renamed[0]  # the search keys follow the history
     with pytest.raises(ConflictError):  # the version read is the version written
         svc.save_batch([], [(bad[0], bad[1], replace(bad[2], mobile="13900000000"))])
+
+
+def test_the_previews_validation_is_stored_and_taken_only_while_it_holds(svc, tmp_path):
+    from app.domain.problems import Problem, Severity
+    from app.services.records import Checked
+
+    datas = people(svc, 2)
+    path = county_sheet(tmp_path / "p.xlsx", [
+        sheet_row(1, datas[0], mobile="13700000001"), sheet_row(2, datas[1])])
+    wb_preview = preview_import(svc, read_workbook(path))
+    row = wb_preview.rows[0]
+    assert row.kind is RowKind.EXISTING and row.data is not None
+    assert wb_preview.checked_on == svc.today() and "如皋市" in wb_preview.points
+    assert list(row.problems) == svc.validate(row.data)  # what apply would find
+    apply_import(svc, wb_preview, default="update")
+    stored = svc.get(row.existing_id)
+    assert list(stored.problems) == svc.validate(stored.data)
+
+    # The mechanism: a (false) problem list is taken only for the same data, day, points.
+    rec = svc.get(row.existing_id)
+    data = replace(rec.data, mobile="13700000011")
+    marker = (Problem("school", Severity.WARNING, "检查过"),)
+    names = frozenset(wb_preview.points)
+    other_day = Checked(date(2021, 9, 19), names, {rec.id: (data, marker)})
+    other_data = Checked(svc.today(), names, {rec.id: (replace(data, school="x"), marker)})
+    for stale in (other_day, other_data):
+        svc.save_batch([], [(rec.id, rec.version, data)], checked=stale)
+        rec = svc.get(rec.id)
+        assert list(rec.problems) == svc.validate(rec.data)  # validated again
+        data = replace(rec.data, mobile=f"1370000002{rec.version}")
+    holds = Checked(svc.today(), names, {rec.id: (data, marker)})
+    svc.save_batch([], [(rec.id, rec.version, data)], checked=holds)
+    assert svc.get(rec.id).problems == marker
