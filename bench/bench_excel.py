@@ -17,7 +17,8 @@
 (d) known people: the same preview against the database that already holds everyone (a
     county re-sending its corrected sheet), against the bare read-only loop, alternating.
     Target: ≤ 1.5 × bare. Then `apply_import` of a sheet that corrects everyone's mobile:
-    10,000 updates in one transaction. Target: ≤ 3 s.
+    10,000 updates in one transaction, `--repeat` times (two sheets in turn). Target:
+    median ≤ 3 s.
 (e) with `--pg URL`: the database part on PostgreSQL, in a throw-away schema.
 
 The machine's load average is printed: other processes make the timings noisy, which is
@@ -234,23 +235,31 @@ def run_d(svc: ApplicantService, ours_preview: Callable[..., object],
     print(line("read_workbook + preview_import (all known)", t_known))
     print(verdict("known-people preview", t_known, t_read2, 1.5))
     ok = statistics.median(t_known) <= 1.5 * statistics.median(t_read2)
-    changed_out = work / "changed.xlsx"
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("附件5")
-    ws.append([ANNEX_LABEL])
-    ws.append([SUMMARY_TITLE])
-    ws.append([POINT_LINE_LABEL + "南通班"])
-    ws.append([*SUMMARY_HEADERS, "报名点"])
-    for i, row in enumerate(cells, start=1):  # every mobile corrected
-        ws.append([*row[:5], f"139{i:08d}", *row[6:]])
-    wb.save(changed_out)
-    changed = preview_import(svc, read_workbook(changed_out))
-    assert len(changed.existing) == count, changed.counts()
-    t_upd = timed(lambda: apply_import(svc, changed, default="update"))
-    print(line(f"apply_import ({count} updates, one transaction)", [t_upd]))
-    print(f"  apply of {count} updates: {t_upd:.2f} s — target ≤ 3 s → "
-          f"{'PASS' if t_upd <= 3.0 else 'FAIL'}")
-    return ok and t_upd <= 3.0
+    # Every mobile corrected, `repeat` times: the sheets alternate between two sets of
+    # numbers, so each apply changes all of them; each is previewed (untimed) first.
+    sheets = []
+    for prefix in ("139", "137"):
+        path = work / f"changed-{prefix}.xlsx"
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("附件5")
+        ws.append([ANNEX_LABEL])
+        ws.append([SUMMARY_TITLE])
+        ws.append([POINT_LINE_LABEL + "南通班"])
+        ws.append([*SUMMARY_HEADERS, "报名点"])
+        for i, row in enumerate(cells, start=1):
+            ws.append([*row[:5], f"{prefix}{i:08d}", *row[6:]])
+        wb.save(path)
+        sheets.append(path)
+    t_upd: list[float] = []
+    for k in range(repeat):
+        changed = preview_import(svc, read_workbook(sheets[k % 2]))
+        assert len(changed.existing) == count, changed.counts()
+        t_upd.append(timed(lambda c=changed: apply_import(svc, c, default="update")))
+    print(line(f"apply_import ({count} updates, one transaction)", t_upd))
+    upd = statistics.median(t_upd)
+    print(f"  apply of {count} updates: {upd:.2f} s (median) — target ≤ 3 s → "
+          f"{'PASS' if upd <= 3.0 else 'FAIL'}")
+    return ok and upd <= 3.0
 
 
 def main() -> int:
