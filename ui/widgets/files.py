@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.photo_common import IMAGE_FILTER
+from ui.widgets.photo_common import IMAGE_FILTER, short_size
 from ui.widgets.settings import settings
 
 LAST_FOLDER_PREFIX = "files/last_folder/"
@@ -108,21 +108,10 @@ FILE_TYPES = ChineseFileTypes()
 """One for every dialog: a dialog does not own the provider it is given."""
 
 
-def size_text(size: int) -> str:
-    """A file's size as the 大小 column says it: 512 字节, 18.4 KB, 2.1 MB."""
-    if size < 1024:
-        return f"{size} 字节"
-    for unit in ("KB", "MB", "GB"):
-        size_f = size / 1024
-        if size_f < 1024 or unit == "GB":
-            return f"{size_f:.1f} {unit}"
-        size = int(size_f)
-    return f"{size} GB"  # not reached
-
-
 class ChineseColumns(QIdentityProxyModel):
     """The detail view's 大小 and 修改日期 in Chinese and ISO order ("0 bytes" and
-    "1 12 2026" are what Qt shows otherwise)."""
+    "1 12 2026" are what Qt shows otherwise); sizes as the photo checker says them (a
+    photo under the 20 KB limit never reads "20.0 KB")."""
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -132,7 +121,7 @@ class ChineseColumns(QIdentityProxyModel):
                 info = source.fileInfo(self.mapToSource(index))
                 if index.column() == 3:
                     return info.lastModified().toString("yyyy-MM-dd HH:mm")
-                return "" if info.isDir() else size_text(info.size())
+                return "" if info.isDir() else short_size(info.size())
         return super().data(index, role)
 
 
