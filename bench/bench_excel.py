@@ -47,7 +47,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -73,6 +73,20 @@ from app.services.excel_import_preview import preview_import
 from app.services.excel_import_sheet import read_workbook
 
 CLOCK = datetime(2021, 9, 20, 10, 0)
+
+
+
+def write_sheet(path: Path, rows: Iterable[list[object]]) -> None:
+    """附件5 as a bare openpyxl write-only loop: its title lines, the header, `rows`."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("附件5")
+    ws.append([ANNEX_LABEL])
+    ws.append([SUMMARY_TITLE])
+    ws.append([POINT_LINE_LABEL + "南通班"])
+    ws.append([*SUMMARY_HEADERS, "报名点"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -137,15 +151,7 @@ def run(url_a: str, url_b: str, work: Path, count: int, repeat: int, label: str,
     ours_out = work / "附件5.xlsx"
 
     def bare_write() -> None:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("附件5")
-        ws.append([ANNEX_LABEL])
-        ws.append([SUMMARY_TITLE])
-        ws.append([POINT_LINE_LABEL + "南通班"])
-        ws.append([*SUMMARY_HEADERS, "报名点"])
-        for row in cells:
-            ws.append(row)
-        wb.save(bare_out)
+        write_sheet(bare_out, cells)
 
     def ours_one() -> None:
         export_summary(svc, ours_out, split="one_sheet", status=None)
@@ -250,15 +256,8 @@ def run_d(svc: ApplicantService, ours_preview: Callable[..., object],
     sheets = []
     for prefix in ("139", "137"):
         path = work / f"changed-{prefix}.xlsx"
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("附件5")
-        ws.append([ANNEX_LABEL])
-        ws.append([SUMMARY_TITLE])
-        ws.append([POINT_LINE_LABEL + "南通班"])
-        ws.append([*SUMMARY_HEADERS, "报名点"])
-        for i, row in enumerate(cells, start=1):
-            ws.append([*row[:5], f"{prefix}{i:08d}", *row[6:]])
-        wb.save(path)
+        write_sheet(path, ([*row[:5], f"{prefix}{i:08d}", *row[6:]]
+                           for i, row in enumerate(cells, start=1)))
         sheets.append(path)
     t_upd: list[float] = []
     for k in range(repeat):
