@@ -21,7 +21,7 @@ import re
 import stat
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -362,6 +362,34 @@ def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits: Lim
 
 
 T = TypeVar("T")
+
+
+def lines_under_header(
+    rows: Iterable[Sequence[object]],
+    columns: Callable[[Sequence[object]], dict[str, int] | None],
+    line: Callable[[int, Sequence[object], dict[str, int]], T | None],
+    *, scan_rows: int, max_rows: int, sheet_rows: int, too_many: str,
+) -> tuple[int, dict[str, int], list[T]] | None:
+    """A sheet whose header is found by its names: the first of its first `scan_rows`
+    rows that `columns` recognises, then every row under it made by `line(row number,
+    values, columns)` (None: a row to leave out). Returns (header row, columns, lines),
+    or None when no header is found; ServiceError(`too_many`) past `max_rows` lines or
+    the limits' `sheet_rows` rows."""
+    cols: dict[str, int] | None = None
+    header = 0
+    lines: list[T] = []
+    for n, values in enumerate(rows, start=1):
+        if cols is None:
+            if n > scan_rows:
+                return None
+            cols, header = columns(values), n
+            continue
+        if len(lines) >= max_rows or n > sheet_rows:
+            raise ServiceError(too_many)
+        made = line(n, values, cols)
+        if made is not None:
+            lines.append(made)
+    return None if cols is None else (header, cols, lines)
 
 
 def first_sheet(path: Path, read: Callable[[str, Iterator[tuple[object, ...]]], T | None],

@@ -21,6 +21,7 @@ from app.services.excel_guard import (
     DEFAULT_LIMITS,
     Limits,
     first_sheet,
+    lines_under_header,
 )
 from app.services.province import ProvinceCheck, ProvinceService
 from app.services.workflow import BulkResult
@@ -135,22 +136,15 @@ def read_returned_list(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     today = today or date.today()
 
     def read(title: str, rows: Iterator[tuple[object, ...]]) -> ReturnedList | None:
-        cols: dict[str, int] | None = None
-        header = 0
-        lines: list[ReturnedLine] = []
-        for n, values in enumerate(rows, start=1):
-            if cols is None:
-                if n > HEADER_SCAN_ROWS:
-                    break
-                cols, header = _columns(values), n
-                continue
-            if len(lines) >= MAX_ROWS or n > limits.sheet_rows:
-                raise ServiceError(f"「{path.name}」行数过多（超过 {MAX_ROWS} 行）："
-                                   "省公司的审核名单通常只有几十行，请确认选对了文件。")
-            line = _line(n, values, cols, today)
-            if line is not None:
-                lines.append(line)
-        return None if cols is None else ReturnedList(path, title, header, tuple(lines))
+        found = lines_under_header(
+            rows, _columns, lambda n, values, cols: _line(n, values, cols, today),
+            scan_rows=HEADER_SCAN_ROWS, max_rows=MAX_ROWS, sheet_rows=limits.sheet_rows,
+            too_many=f"「{path.name}」行数过多（超过 {MAX_ROWS} 行）："
+                     "省公司的审核名单通常只有几十行，请确认选对了文件。")
+        if found is None:
+            return None
+        header, _, lines = found
+        return ReturnedList(path, title, header, tuple(lines))
 
     found = first_sheet(path, read, limits=limits, max_col=MAX_COLUMNS)
     if found is not None:

@@ -20,6 +20,7 @@ from app.services.excel_guard import (
     UnsafeFileError,
     csv_rows,
     first_sheet,
+    lines_under_header,
     read_input_bytes,
 )
 
@@ -183,23 +184,14 @@ def _line(row: int, values: Sequence[object], cols: dict[str, int], today: date
 
 def _from_rows(path: Path, title: str, rows: Iterable[Sequence[object]], limits: Limits,
                today: date) -> ResultsSheet | None:
-    cols: dict[str, int] | None = None
-    header = 0
-    lines: list[ResultLine] = []
-    for n, values in enumerate(rows, start=1):
-        if cols is None:
-            if n > HEADER_SCAN_ROWS:
-                return None
-            cols, header = _columns(values), n
-            continue
-        if len(lines) >= MAX_ROWS or n > limits.sheet_rows:
-            raise ServiceError(f"「{path.name}」行数过多（超过 {MAX_ROWS} 行）："
-                               "一个班的成绩表没有这么多行，请确认选对了文件。")
-        line = _line(n, values, cols, today)
-        if line is not None:
-            lines.append(line)
-    if cols is None:
+    found = lines_under_header(
+        rows, _columns, lambda n, values, cols: _line(n, values, cols, today),
+        scan_rows=HEADER_SCAN_ROWS, max_rows=MAX_ROWS, sheet_rows=limits.sheet_rows,
+        too_many=f"「{path.name}」行数过多（超过 {MAX_ROWS} 行）："
+                 "一个班的成绩表没有这么多行，请确认选对了文件。")
+    if found is None:
         return None
+    header, cols, lines = found
     kinds = tuple(k for k in ("knowledge", "skill", "overall", "result") if k in cols)
     return ResultsSheet(path, title, header, kinds, tuple(lines))
 
